@@ -1,0 +1,57 @@
+package io.featurestore.api.schema;
+
+import static java.util.Objects.requireNonNull;
+
+import io.featurestore.api.FeatureStoreException;
+import java.util.EnumSet;
+import java.util.Set;
+
+/**
+ * How a feature set's snapshots are written.
+ *
+ * @param formats shard formats to write, at least one
+ * @param targetShardBytes a shard is closed once it reaches this size; see {@link #MIN_SHARD_BYTES}
+ * @param compression codec for shard data
+ * @param partitioning optional grouping of shards by event date
+ */
+public record StorageOptions(
+    Set<ShardFormat> formats, long targetShardBytes, Compression compression, Partitioning partitioning) {
+  public static final long MIB = 1024L * 1024;
+  /** Default target shard size: 128 MiB. */
+  public static final long DEFAULT_SHARD_BYTES = 128 * MIB;
+  /** Smallest target accepted in production: big shards keep object-store request counts low. */
+  public static final long MIN_SHARD_BYTES = 100 * MIB;
+
+  public StorageOptions {
+    requireNonNull(formats, "formats is null");
+    requireNonNull(compression, "compression is null");
+    requireNonNull(partitioning, "partitioning is null");
+    if (formats.isEmpty()) {
+      throw FeatureStoreException.invalid("invalid-storage", "storage.formats must name at least one format");
+    }
+    formats = Set.copyOf(formats);
+    if (targetShardBytes <= 0) {
+      throw FeatureStoreException.invalid(
+          "invalid-storage", "storage.targetShardBytes must be positive, got " + targetShardBytes);
+    }
+  }
+
+  public static StorageOptions defaults() {
+    return new StorageOptions(
+        EnumSet.of(ShardFormat.PARQUET), DEFAULT_SHARD_BYTES, Compression.ZSTD, Partitioning.NONE);
+  }
+
+  /**
+   * Rejects a target below {@link #MIN_SHARD_BYTES} unless {@code minimumShardBytes} (a server
+   * setting meant for tests and development) allows smaller ones.
+   */
+  public StorageOptions checkShardSize(long minimumShardBytes) {
+    if (targetShardBytes < minimumShardBytes) {
+      throw FeatureStoreException.invalid(
+          "invalid-storage",
+          "storage.targetShardBytes " + targetShardBytes + " is below the minimum of " + minimumShardBytes
+              + " bytes");
+    }
+    return this;
+  }
+}

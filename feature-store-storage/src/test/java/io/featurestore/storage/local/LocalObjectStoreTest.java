@@ -1,0 +1,41 @@
+package io.featurestore.storage.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.featurestore.api.storage.ObjectKey;
+import io.featurestore.api.storage.ObjectStore;
+import io.featurestore.api.storage.ObjectUpload;
+import io.featurestore.storage.AbstractObjectStoreTest;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class LocalObjectStoreTest extends AbstractObjectStoreTest {
+  @TempDir Path root;
+  private LocalObjectStore store;
+
+  @BeforeEach
+  void open() {
+    store = new LocalObjectStore(root);
+  }
+
+  @Override
+  protected ObjectStore store() {
+    return store;
+  }
+
+  @Test
+  void stagingFilesAreNotListedAndAreRemovedOnAbort() throws Exception {
+    try (ObjectUpload upload = store.newUpload(ObjectKey.of("x/y"))) {
+      upload.write(new byte[10]);
+      try (var staged = Files.list(root.resolve(LocalObjectStore.STAGING))) {
+        assertThat(staged).hasSize(1);
+      }
+    }
+    try (var staged = Files.list(root.resolve(LocalObjectStore.STAGING))) {
+      assertThat(staged).isEmpty();
+    }
+  }
+}
