@@ -21,6 +21,11 @@ public final class ManifestCodec {
     return MAPPER.writeValueAsBytes(manifest);
   }
 
+  /** The schema as compact JSON, as embedded in shard file metadata. */
+  public static String schemaToJson(io.featurestore.api.schema.FeatureSetSchema schema) {
+    return MAPPER.writer().without(SerializationFeature.INDENT_OUTPUT).writeValueAsString(schema);
+  }
+
   public static SnapshotManifest fromJson(byte[] json) {
     try {
       SnapshotManifest manifest = MAPPER.readValue(json, SnapshotManifest.class);

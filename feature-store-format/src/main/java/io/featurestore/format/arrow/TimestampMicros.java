@@ -1,0 +1,45 @@
+package io.featurestore.format.arrow;
+
+import io.featurestore.api.FeatureStoreException;
+import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.TimeStampVector;
+import org.apache.arrow.vector.types.pojo.ArrowType;
+
+/**
+ * Reads an Arrow timestamp vector of any unit as UTC microseconds, so uploads from pandas (ns) or
+ * Java (ms) need no conversion pass. Sub-microsecond digits are truncated toward negative infinity.
+ */
+public final class TimestampMicros {
+  private final TimeStampVector vector;
+  private final long multiply;
+  private final long divide;
+
+  private TimestampMicros(TimeStampVector vector, long multiply, long divide) {
+    this.vector = vector;
+    this.multiply = multiply;
+    this.divide = divide;
+  }
+
+  public static TimestampMicros of(FieldVector vector) {
+    if (!(vector instanceof TimeStampVector ts)) {
+      throw FeatureStoreException.invalid(
+          "type-mismatch", "column '" + vector.getName() + "' must be a timestamp, got " + vector.getField().getType());
+    }
+    ArrowType.Timestamp type = (ArrowType.Timestamp) ts.getField().getType();
+    return switch (type.getUnit()) {
+      case SECOND -> new TimestampMicros(ts, 1_000_000, 1);
+      case MILLISECOND -> new TimestampMicros(ts, 1_000, 1);
+      case MICROSECOND -> new TimestampMicros(ts, 1, 1);
+      case NANOSECOND -> new TimestampMicros(ts, 1, 1_000);
+    };
+  }
+
+  public boolean isNull(int row) {
+    return vector.isNull(row);
+  }
+
+  public long get(int row) {
+    long raw = vector.get(row);
+    return divide == 1 ? raw * multiply : Math.floorDiv(raw, divide);
+  }
+}
