@@ -2,6 +2,7 @@ package io.featurestore.api.manifest;
 
 import io.featurestore.api.FeatureStoreException;
 import io.featurestore.api.ErrorKind;
+import io.featurestore.api.schema.FeatureSetSchema;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.SerializationFeature;
@@ -22,8 +23,18 @@ public final class ManifestCodec {
   }
 
   /** The schema as compact JSON, as embedded in shard file metadata. */
-  public static String schemaToJson(io.featurestore.api.schema.FeatureSetSchema schema) {
+  public static String schemaToJson(FeatureSetSchema schema) {
     return MAPPER.writer().without(SerializationFeature.INDENT_OUTPUT).writeValueAsString(schema);
+  }
+
+  /** Reads a schema written by {@link #schemaToJson}. */
+  public static FeatureSetSchema schemaFromJson(String json) {
+    try {
+      return MAPPER.readValue(json, FeatureSetSchema.class);
+    } catch (JacksonException e) {
+      throw new FeatureStoreException(
+          ErrorKind.INTERNAL, "corrupt-schema", "stored schema is not valid JSON: " + e.getOriginalMessage(), e);
+    }
   }
 
   public static SnapshotManifest fromJson(byte[] json) {

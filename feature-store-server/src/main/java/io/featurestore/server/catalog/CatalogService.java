@@ -1,0 +1,226 @@
+package io.featurestore.server.catalog;
+
+import io.featurestore.api.FeatureStoreException;
+import io.featurestore.api.manifest.BucketLayout;
+import io.featurestore.api.schema.FeatureSetSchema;
+import io.featurestore.api.schema.Names;
+import io.featurestore.api.schema.StorageOptions;
+import io.featurestore.api.storage.ObjectInfo;
+import io.featurestore.api.storage.ObjectKey;
+import io.featurestore.api.storage.ObjectStore;
+import io.featurestore.server.catalog.FeatureSetRequests.Create;
+import io.featurestore.server.catalog.FeatureSetRequests.CreateVersion;
+import io.featurestore.server.catalog.FeatureSetRequests.Update;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Objects;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Service;
+
+/** Feature sets and versions: validation and the rules around the {@link Catalog}. Knows no transport. */
+@Service
+public class CatalogService {
+  private static final Logger log = LoggerFactory.getLogger(CatalogService.class);
+  private static final Pattern TAG = Pattern.compile("[A-Za-z0-9_.:=/-]{1,128}");
+  private static final int MAX_TEXT = 4000;
+  public static final int MAX_PAGE_SIZE = 1000;
+
+  private final Catalog catalog;
+  private final ObjectStore store;
+  private final CatalogProperties properties;
+  private final Clock clock;
+
+  CatalogService(Catalog catalog, ObjectStore store, CatalogProperties properties, Clock clock) {
+    this.catalog = catalog;
+    this.store = store;
+    this.properties = properties;
+    this.clock = clock;
+  }
+
+  public FeatureSet create(Create request) {
+    Names.checkFeatureSetName(request.name());
+    if (request.schema() == null) {
+      throw FeatureStoreException.invalid("invalid-schema", "schema is required");
+    }
+    StorageOptions storage =
+        request.storage() == null ? StorageOptions.defaults() : request.storage().applyTo(StorageOptions.defaults());
+    Instant now = now();
+    FeatureSet featureSet =
+        new FeatureSet(
+            request.name(), text("description", request.description()), owner(request.owner()), tags(request.tags()),
+            checked(storage), null, now, now);
+    FeatureSet created =
+        catalog.createFeatureSet(featureSet, new FeatureSetVersion(request.name(), 1, "", request.schema(), now));
+    log.info("Created feature set {} (owner {})", created.name(), created.owner());
+    return created;
+  }
+
+  public FeatureSet get(String name) {
+    return catalog.findFeatureSet(name).orElseThrow(() -> featureSetNotFound(name));
+  }
+
+  /** A page of feature sets in name order; {@code pageToken} is the previous page's {@link Page#nextPageToken()}. */
+  public Page<FeatureSet> list(String owner, String tag, String pageToken, int pageSize) {
+    if (pageSize < 1 || pageSize > MAX_PAGE_SIZE) {
+      throw FeatureStoreException.invalid(
+          "invalid-page-size", "pageSize must be between 1 and " + MAX_PAGE_SIZE + ", got " + pageSize);
+    }
+    List<FeatureSet> items = catalog.listFeatureSets(owner, tag, pageToken, pageSize);
+    return new Page<>(items, items.size() == pageSize ? items.get(items.size() - 1).name() : null);
+  }
+
+  public FeatureSet update(String name, Update request) {
+    FeatureSet current = get(name);
+    FeatureSet updated =
+        new FeatureSet(
+            name,
+            request.description() != null ? text("description", request.description()) : current.description(),
+            request.owner() != null ? owner(request.owner()) : current.owner(),
+            request.tags() != null ? tags(request.tags()) : current.tags(),
+            request.storage() != null ? checked(request.storage().applyTo(current.storage())) : current.storage(),
+            current.latestVersion(),
+            current.createdAt(),
+            now());
+    return catalog.updateFeatureSet(updated);
+  }
+
+  /**
+   * Deletes the feature set from the catalog, then its objects. Once the catalog forgets it, no
+   * reader can find its snapshots; objects a failed cleanup leaves behind are unreferenced garbage.
+   */
+  public void delete(String name) {
+    if (!catalog.deleteFeatureSet(name)) {
+      throw featureSetNotFound(name);
+    }
+    log.info("Deleted feature set {}", name);
+    deleteObjects(BucketLayout.featureSet(name));
+  }
+
+  public FeatureSetVersion createVersion(String name, CreateVersion request) {
+    FeatureSetSchema schema = request.schema();
+    if (schema == null) {
+      throw FeatureStoreException.invalid("invalid-schema", "schema is required");
+    }
+    FeatureSet featureSet = get(name);
+    if (featureSet.latestVersion() != null) {
+      FeatureSetVersion latest = version(name, featureSet.latestVersion());
+      if (latest.schema().equals(schema)) {
+        throw FeatureStoreException.conflict(
+            "schema-unchanged",
+            "version " + latest.version() + " of feature set '" + name + "' already has this schema");
+      }
+    }
+    FeatureSetVersion created = catalog.createVersion(name, text("description", request.description()), schema, now());
+    log.info("Created version {} of feature set {}", created.version(), name);
+    return created;
+  }
+
+  /** A version by number, or the latest for {@code "latest"}. */
+  public FeatureSetVersion version(String name, String versionRef) {
+    if ("latest".equals(versionRef)) {
+      Integer latest = get(name).latestVersion();
+      if (latest == null) {
+        throw FeatureStoreException.notFound("version-not-found", "feature set '" + name + "' has no versions");
+      }
+      return version(name, latest);
+    }
+    return version(name, parseVersion(versionRef));
+  }
+
+  public FeatureSetVersion version(String name, int version) {
+    return catalog
+        .findVersion(name, version)
+        .orElseThrow(
+            () -> {
+              get(name); // a missing feature set is reported as such
+              return FeatureStoreException.notFound(
+                  "version-not-found", "feature set '" + name + "' has no version " + version);
+            });
+  }
+
+  public List<FeatureSetVersion> versions(String name) {
+    get(name);
+    return catalog.listVersions(name);
+  }
+
+  /** Deletes a version from the catalog, then its objects. */
+  public void deleteVersion(String name, String versionRef) {
+    int version = version(name, versionRef).version();
+    if (!catalog.deleteVersion(name, version)) {
+      throw FeatureStoreException.notFound("version-not-found", "feature set '" + name + "' has no version " + version);
+    }
+    log.info("Deleted version {} of feature set {}", version, name);
+    deleteObjects(BucketLayout.version(name, version));
+  }
+
+  private void deleteObjects(ObjectKey prefix) {
+    try {
+      List<ObjectKey> keys = store.list(prefix).stream().map(ObjectInfo::key).toList();
+      store.delete(keys);
+    } catch (IOException | RuntimeException e) {
+      // The catalog no longer references these objects; leaving them is safe, only wasteful.
+      log.warn("Could not delete objects under {}; they are unreferenced and can be removed later", prefix, e);
+    }
+  }
+
+  private StorageOptions checked(StorageOptions storage) {
+    return storage.checkShardSize(properties.minTargetShardSize().toBytes());
+  }
+
+  private Instant now() {
+    return clock.instant().truncatedTo(ChronoUnit.MICROS); // the catalog database keeps microseconds
+  }
+
+  static int parseVersion(String versionRef) {
+    try {
+      int version = Integer.parseInt(versionRef);
+      if (version >= 1) {
+        return version;
+      }
+    } catch (NumberFormatException ignored) {
+      // reported below
+    }
+    throw FeatureStoreException.invalid(
+        "invalid-version", "version must be a positive number or 'latest', got '" + versionRef + "'");
+  }
+
+  private static String owner(String owner) {
+    if (owner == null || owner.isBlank() || owner.length() > 255) {
+      throw FeatureStoreException.invalid("invalid-owner", "owner is required (1-255 characters), got '" + owner + "'");
+    }
+    return owner.strip();
+  }
+
+  private static String text(String field, String value) {
+    String text = Objects.requireNonNullElse(value, "");
+    if (text.length() > MAX_TEXT) {
+      throw FeatureStoreException.invalid(
+          "invalid-" + field, field + " has " + text.length() + " characters; at most " + MAX_TEXT + " are allowed");
+    }
+    return text;
+  }
+
+  private static List<String> tags(List<String> tags) {
+    if (tags == null) {
+      return List.of();
+    }
+    for (String tag : tags) {
+      if (tag == null || !TAG.matcher(tag).matches()) {
+        throw FeatureStoreException.invalid(
+            "invalid-tag", "tag '" + tag + "' is invalid: use 1-128 letters, digits or _ . : = / -");
+      }
+    }
+    return List.copyOf(new TreeSet<>(tags));
+  }
+
+  private static FeatureStoreException featureSetNotFound(String name) {
+    return FeatureStoreException.notFound("feature-set-not-found", "feature set '" + name + "' does not exist");
+  }
+}

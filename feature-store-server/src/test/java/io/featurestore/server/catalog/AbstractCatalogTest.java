@@ -1,0 +1,116 @@
+package io.featurestore.server.catalog;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.featurestore.api.ErrorKind;
+import io.featurestore.api.FeatureStoreException;
+import io.featurestore.api.manifest.Operation;
+import io.featurestore.api.schema.Column;
+import io.featurestore.api.schema.FeatureSetSchema;
+import io.featurestore.api.schema.FeatureType;
+import io.featurestore.api.schema.ScalarType;
+import io.featurestore.api.schema.StorageOptions;
+import io.featurestore.server.catalog.Catalog.CommitResult;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+
+/** The catalog contract, run against every supported database. */
+abstract class AbstractCatalogTest {
+  static final FeatureSetSchema SCHEMA =
+      new FeatureSetSchema(
+          List.of(Column.required("user_id", FeatureType.scalar(ScalarType.INT64))),
+          "ts",
+          List.of(Column.optional("score", FeatureType.scalar(ScalarType.FLOAT32))));
+  static final Instant T0 = Instant.parse("2026-01-02T03:04:05.123456Z");
+
+  @Autowired Catalog catalog;
+
+  FeatureSet create(String name, String owner, List<String> tags) {
+    return catalog.createFeatureSet(
+        new FeatureSet(name, "d", owner, tags, StorageOptions.defaults(), null, T0, T0),
+        new FeatureSetVersion(name, 1, "", SCHEMA, T0));
+  }
+
+  static String name() {
+    return "fs-" + UUID.randomUUID().toString().substring(0, 8);
+  }
+
+  @Test
+  void storesFeatureSetsExactly() {
+    String name = name();
+    FeatureSet created = create(name, "ads", List.of("a", "b"));
+    assertThat(created).isEqualTo(new FeatureSet(name, "d", "ads", List.of("a", "b"), StorageOptions.defaults(), 1, T0, T0));
+    assertThat(catalog.findFeatureSet(name)).contains(created);
+    assertThat(catalog.findVersion(name, 1)).contains(new FeatureSetVersion(name, 1, "", SCHEMA, T0));
+    assertThatThrownBy(() -> create(name, "other", List.of()))
+        .isInstanceOfSatisfying(FeatureStoreException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.CONFLICT));
+  }
+
+  @Test
+  void filtersByOwnerAndTag() {
+    String owner = "owner-" + UUID.randomUUID();
+    String first = "a" + name();
+    String second = "b" + name();
+    create(first, owner, List.of("x"));
+    create(second, owner, List.of("x", "y"));
+    assertThat(catalog.listFeatureSets(owner, null, null, 10)).extracting(FeatureSet::name).containsExactly(first, second);
+    assertThat(catalog.listFeatureSets(owner, "y", null, 10)).extracting(FeatureSet::name).containsExactly(second);
+    assertThat(catalog.listFeatureSets(owner, null, first, 10)).extracting(FeatureSet::name).containsExactly(second);
+  }
+
+  @Test
+  void versionNumbersAreNeverReused() {
+    String name = name();
+    create(name, "ads", List.of());
+    assertThat(catalog.createVersion(name, "", SCHEMA, T0).version()).isEqualTo(2);
+    assertThat(catalog.deleteVersion(name, 2)).isTrue();
+    assertThat(catalog.createVersion(name, "", SCHEMA, T0).version()).isEqualTo(3);
+    assertThat(catalog.listVersions(name)).extracting(FeatureSetVersion::version).containsExactly(1, 3);
+    assertThatThrownBy(() -> catalog.createVersion("missing-" + name, "", SCHEMA, T0))
+        .isInstanceOfSatisfying(FeatureStoreException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.NOT_FOUND));
+  }
+
+  @Test
+  void commitsAreOrderedByUniqueSequenceNumbers() {
+    String name = name();
+    create(name, "ads", List.of());
+    SnapshotRecord first = snapshot(name, 1, null, "key-1", T0);
+    assertThat(catalog.insertSnapshot(first)).isEqualTo(CommitResult.COMMITTED);
+    // A concurrent writer that also read "no head" loses the race for sequence 1.
+    assertThat(catalog.insertSnapshot(snapshot(name, 1, null, null, T0))).isEqualTo(CommitResult.SEQUENCE_TAKEN);
+    // A retry with the same idempotency key is recognised whatever its sequence number.
+    assertThat(catalog.insertSnapshot(snapshot(name, 2, first.snapshotId(), "key-1", T0)))
+        .isEqualTo(CommitResult.IDEMPOTENCY_KEY_TAKEN);
+    SnapshotRecord second = snapshot(name, 2, first.snapshotId(), "key-2", T0.plusSeconds(60));
+    assertThat(catalog.insertSnapshot(second)).isEqualTo(CommitResult.COMMITTED);
+
+    assertThat(catalog.latestSnapshot(name, 1)).contains(second);
+    assertThat(catalog.findSnapshot(name, 1, first.snapshotId())).contains(first);
+    assertThat(catalog.findSnapshotByIdempotencyKey(name, 1, "key-1")).contains(first);
+    assertThat(catalog.snapshotAsOf(name, 1, T0.plusSeconds(59))).contains(first);
+    assertThat(catalog.snapshotAsOf(name, 1, T0.minusSeconds(1))).isEmpty();
+    assertThat(catalog.listSnapshots(name, 1, null, 10)).containsExactly(second, first);
+    assertThat(catalog.listSnapshots(name, 1, 2L, 10)).containsExactly(first);
+  }
+
+  @Test
+  void commitToDeletedVersionFails() {
+    String name = name();
+    create(name, "ads", List.of());
+    catalog.deleteFeatureSet(name);
+    assertThatThrownBy(() -> catalog.insertSnapshot(snapshot(name, 1, null, null, T0)))
+        .isInstanceOfSatisfying(FeatureStoreException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.NOT_FOUND));
+  }
+
+  private static SnapshotRecord snapshot(String name, long sequence, String parent, String key, Instant at) {
+    String id = UUID.randomUUID().toString();
+    return new SnapshotRecord(
+        id, name, 1, sequence, parent, Operation.APPEND, "feature-sets/" + name + "/v1/manifests/" + id + ".json",
+        10 * sequence, 1000 * sequence, (int) sequence, 10, 1000, key, at.truncatedTo(ChronoUnit.MICROS));
+  }
+}
