@@ -1,0 +1,249 @@
+package io.featurestore.server.snapshot;
+
+import io.featurestore.api.ErrorKind;
+import io.featurestore.api.FeatureStoreException;
+import io.featurestore.api.manifest.BucketLayout;
+import io.featurestore.api.manifest.ManifestCodec;
+import io.featurestore.api.manifest.Operation;
+import io.featurestore.api.manifest.ShardEntry;
+import io.featurestore.api.manifest.SnapshotManifest;
+import io.featurestore.api.storage.ObjectInput;
+import io.featurestore.api.storage.ObjectKey;
+import io.featurestore.api.storage.ObjectStore;
+import io.featurestore.server.catalog.Catalog;
+import io.featurestore.server.catalog.Catalog.CommitResult;
+import io.featurestore.server.catalog.CatalogService;
+import io.featurestore.server.catalog.FeatureSetVersion;
+import io.featurestore.server.catalog.Page;
+import io.featurestore.server.catalog.SnapshotRecord;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Service;
+
+/**
+ * Commits and reads snapshots. A commit writes the manifest (every visible shard) to the bucket,
+ * then records it in the catalog; the catalog insert is the atomic commit point. Concurrent commits
+ * to one version race for the next sequence number: the loser rebuilds its manifest on the new head
+ * and tries again, so no commit is lost (optimistic concurrency, as in Apache Iceberg).
+ */
+@Service
+public class SnapshotService {
+  private static final Logger log = LoggerFactory.getLogger(SnapshotService.class);
+  private static final int MAX_COMMIT_ATTEMPTS = 50;
+
+  private final Catalog catalog;
+  private final CatalogService catalogService;
+  private final ObjectStore store;
+  private final Clock clock;
+
+  SnapshotService(Catalog catalog, CatalogService catalogService, ObjectStore store, Clock clock) {
+    this.catalog = catalog;
+    this.catalogService = catalogService;
+    this.store = store;
+    this.clock = clock;
+  }
+
+  /**
+   * The result of a commit.
+   *
+   * @param snapshot the committed snapshot
+   * @param created false when an earlier commit with the same idempotency key was returned instead
+   */
+  public record CommitOutcome(SnapshotView snapshot, boolean created) {}
+
+  /**
+   * Commits shards already written under the version's data prefix as a new snapshot. The call owns
+   * {@code added}: when it does not commit them (failure, or an earlier commit with the same
+   * idempotency key) it deletes them.
+   */
+  public CommitOutcome commit(
+      FeatureSetVersion version, Operation operation, String snapshotId, List<ShardEntry> added, String idempotencyKey) {
+    boolean committed = false;
+    try {
+      for (int attempt = 1; attempt <= MAX_COMMIT_ATTEMPTS; attempt++) {
+        Optional<SnapshotRecord> head = catalog.latestSnapshot(version.featureSet(), version.version());
+        SnapshotManifest manifest = manifest(version, operation, snapshotId, added, head);
+        ObjectKey key =
+            BucketLayout.manifest(version.featureSet(), version.version(), manifest.sequenceNumber(), snapshotId);
+        write(key, ManifestCodec.toJson(manifest));
+        SnapshotRecord record = record(manifest, key, idempotencyKey);
+        CommitResult result;
+        try {
+          result = catalog.insertSnapshot(record);
+        } catch (RuntimeException e) {
+          deleteQuietly(List.of(key));
+          throw e;
+        }
+        switch (result) {
+          case COMMITTED -> {
+            committed = true;
+            log.info(
+                "Committed snapshot {} of {} v{} (sequence {}, {} rows added, {} shards)",
+                snapshotId, version.featureSet(), version.version(), record.sequenceNumber(), record.addedRows(),
+                added.size());
+            return new CommitOutcome(view(record), true);
+          }
+          case IDEMPOTENCY_KEY_TAKEN -> {
+            deleteQuietly(List.of(key));
+            SnapshotRecord first =
+                catalog.findSnapshotByIdempotencyKey(version.featureSet(), version.version(), idempotencyKey).orElseThrow();
+            return new CommitOutcome(view(first), false);
+          }
+          case SEQUENCE_TAKEN -> {
+            deleteQuietly(List.of(key));
+            log.debug("Commit of {} lost the race for sequence {}; retrying", snapshotId, record.sequenceNumber());
+            pause(attempt);
+          }
+        }
+      }
+      throw new FeatureStoreException(
+          ErrorKind.UNAVAILABLE, "commit-contention",
+          "gave up committing to " + version.featureSet() + " v" + version.version() + " after " + MAX_COMMIT_ATTEMPTS
+              + " attempts lost to concurrent commits; retry later");
+    } finally {
+      if (!committed) {
+        deleteQuietly(added.stream().map(ShardEntry::key).toList());
+      }
+    }
+  }
+
+  /** The earlier snapshot committed with this idempotency key, if any. */
+  public Optional<SnapshotView> findByIdempotencyKey(FeatureSetVersion version, String idempotencyKey) {
+    return catalog.findSnapshotByIdempotencyKey(version.featureSet(), version.version(), idempotencyKey).map(this::view);
+  }
+
+  /** Snapshots of a version, newest first. */
+  public Page<SnapshotView> list(String featureSet, String versionRef, String pageToken, int pageSize) {
+    if (pageSize < 1 || pageSize > CatalogService.MAX_PAGE_SIZE) {
+      throw FeatureStoreException.invalid(
+          "invalid-page-size", "pageSize must be between 1 and " + CatalogService.MAX_PAGE_SIZE + ", got " + pageSize);
+    }
+    FeatureSetVersion version = catalogService.version(featureSet, versionRef);
+    Long before = pageToken == null ? null : parseSequence(pageToken);
+    List<SnapshotRecord> items = catalog.listSnapshots(featureSet, version.version(), before, pageSize);
+    String next = items.size() == pageSize ? Long.toString(items.get(items.size() - 1).sequenceNumber()) : null;
+    return new Page<>(items.stream().map(this::view).toList(), next);
+  }
+
+  /**
+   * A snapshot by id, or for {@code "latest"} the newest one (committed at or before {@code asOf}
+   * when given).
+   */
+  public SnapshotView get(String featureSet, String versionRef, String snapshotRef, Instant asOf) {
+    FeatureSetVersion version = catalogService.version(featureSet, versionRef);
+    Optional<SnapshotRecord> found;
+    if ("latest".equals(snapshotRef)) {
+      found =
+          asOf == null
+              ? catalog.latestSnapshot(featureSet, version.version())
+              : catalog.snapshotAsOf(featureSet, version.version(), asOf);
+    } else {
+      found = catalog.findSnapshot(featureSet, version.version(), snapshotRef);
+    }
+    return found
+        .map(this::view)
+        .orElseThrow(
+            () -> FeatureStoreException.notFound(
+                "snapshot-not-found",
+                "feature set '" + featureSet + "' v" + version.version() + " has no snapshot "
+                    + ("latest".equals(snapshotRef) ? (asOf == null ? "yet" : "committed at or before " + asOf)
+                        : "'" + snapshotRef + "'")));
+  }
+
+  /** The manifest bytes, exactly as stored in the bucket. */
+  public byte[] manifest(String featureSet, String versionRef, String snapshotRef, Instant asOf) {
+    return read(ObjectKey.of(get(featureSet, versionRef, snapshotRef, asOf).snapshot().manifestKey()));
+  }
+
+  private SnapshotManifest manifest(
+      FeatureSetVersion version, Operation operation, String snapshotId, List<ShardEntry> added,
+      Optional<SnapshotRecord> head) {
+    List<ShardEntry> shards = new ArrayList<>();
+    if (operation == Operation.APPEND && head.isPresent()) {
+      shards.addAll(ManifestCodec.fromJson(read(ObjectKey.of(head.get().manifestKey()))).shards());
+    }
+    shards.addAll(added);
+    return new SnapshotManifest(
+        SnapshotManifest.FORMAT_VERSION,
+        version.featureSet(),
+        version.version(),
+        snapshotId,
+        head.map(h -> h.sequenceNumber() + 1).orElse(1L),
+        head.map(SnapshotRecord::snapshotId).orElse(null),
+        operation,
+        clock.instant().truncatedTo(ChronoUnit.MICROS),
+        version.schema(),
+        shards.stream().mapToLong(ShardEntry::rows).sum(),
+        shards.stream().mapToLong(ShardEntry::bytes).sum(),
+        shards);
+  }
+
+  private static SnapshotRecord record(SnapshotManifest m, ObjectKey key, String idempotencyKey) {
+    List<ShardEntry> added = m.addedShards();
+    return new SnapshotRecord(
+        m.snapshotId(), m.featureSet(), m.version(), m.sequenceNumber(), m.parentSnapshotId(), m.operation(),
+        key.path(), m.rowCount(), m.byteCount(), m.shards().size(),
+        added.stream().mapToLong(ShardEntry::rows).sum(), added.stream().mapToLong(ShardEntry::bytes).sum(),
+        idempotencyKey, m.committedAt());
+  }
+
+  private SnapshotView view(SnapshotRecord record) {
+    return new SnapshotView(record, store.uri(ObjectKey.of(record.manifestKey())));
+  }
+
+  private byte[] read(ObjectKey key) {
+    try (ObjectInput input = store.open(key)) {
+      long length = input.length();
+      byte[] bytes = new byte[Math.toIntExact(length)];
+      input.readFully(0, bytes, 0, bytes.length);
+      return bytes;
+    } catch (IOException e) {
+      throw new FeatureStoreException(ErrorKind.UNAVAILABLE, "bucket-unavailable", "could not read " + key + ": " + e, e);
+    }
+  }
+
+  private void write(ObjectKey key, byte[] content) {
+    try {
+      store.put(key, content);
+    } catch (IOException e) {
+      throw new FeatureStoreException(ErrorKind.UNAVAILABLE, "bucket-unavailable", "could not write " + key + ": " + e, e);
+    }
+  }
+
+  private void deleteQuietly(List<ObjectKey> keys) {
+    if (keys.isEmpty()) {
+      return;
+    }
+    try {
+      store.delete(keys);
+    } catch (IOException | RuntimeException e) {
+      // Unreferenced objects are harmless to readers; garbage collection removes them.
+      log.warn("Could not delete {} uncommitted objects (first: {}); they are unreferenced", keys.size(), keys.get(0), e);
+    }
+  }
+
+  private static void pause(int attempt) {
+    try {
+      Thread.sleep(ThreadLocalRandom.current().nextLong(1, 10L * Math.min(attempt, 10)));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new FeatureStoreException(ErrorKind.UNAVAILABLE, "interrupted", "commit interrupted", e);
+    }
+  }
+
+  private static long parseSequence(String token) {
+    try {
+      return Long.parseLong(token);
+    } catch (NumberFormatException e) {
+      throw FeatureStoreException.invalid("invalid-page-token", "pageToken '" + token + "' is not valid");
+    }
+  }
+}

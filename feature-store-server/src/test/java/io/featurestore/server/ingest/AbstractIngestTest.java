@@ -1,0 +1,280 @@
+package io.featurestore.server.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.featurestore.api.manifest.BucketLayout;
+import io.featurestore.api.manifest.ManifestCodec;
+import io.featurestore.api.manifest.ShardEntry;
+import io.featurestore.api.manifest.SnapshotManifest;
+import io.featurestore.api.storage.ObjectInfo;
+import io.featurestore.api.storage.ObjectInput;
+import io.featurestore.api.storage.ObjectStore;
+import io.featurestore.server.TestApi;
+import io.featurestore.server.TestApi.Response;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+/** Uploads over REST into a bucket, read back from the bucket alone (manifest + DuckDB). */
+abstract class AbstractIngestTest {
+  static final String SCHEMA =
+      """
+      {"entityKeys": [{"name": "user_id", "type": "int64", "nullable": false}],
+       "eventTimestamp": "event_time",
+       "features": [{"name": "clicks", "type": "int64", "nullable": false},
+                    {"name": "ctr", "type": "float32", "nullable": true},
+                    {"name": "country", "type": "string", "nullable": true},
+                    {"name": "embedding", "type": "float32[4]", "nullable": true}]}
+      """;
+  static final String ARROW = "application/vnd.apache.arrow.stream";
+
+  @LocalServerPort int port;
+  @Autowired ObjectStore store;
+  @TempDir Path temp;
+  TestApi api;
+  String name;
+
+  @BeforeEach
+  void createFeatureSet() {
+    api = new TestApi(port);
+    name = "ingest-" + UUID.randomUUID().toString().substring(0, 8);
+    Response created =
+        api.post("/api/v1/feature-sets", """
+            {"name": "%s", "owner": "tests", "schema": %s, "storage": {"targetShardBytes": 1048576}}
+            """.formatted(name, SCHEMA));
+    assertThat(created.status()).as(created.raw().body()).isEqualTo(201);
+  }
+
+  String snapshots() {
+    return "/api/v1/feature-sets/" + name + "/versions/1/snapshots";
+  }
+
+  Response uploadArrow(long first, int count, String... headers) {
+    byte[] body = ArrowUploads.rows(schema(), first, count, 1000);
+    return api.upload(snapshots(), ARROW, () -> new ByteArrayInputStream(body), headers);
+  }
+
+  io.featurestore.api.schema.FeatureSetSchema schema() {
+    return ManifestCodec.schemaFromJson(TestApi.parse(SCHEMA).toString());
+  }
+
+  SnapshotManifest manifest(String snapshotRef) {
+    Response response = api.get(snapshots() + "/" + snapshotRef + "/manifest");
+    assertThat(response.status()).as(response.raw().body()).isEqualTo(200);
+    return ManifestCodec.fromJson(response.raw().body().getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** Runs a query over the snapshot's shards, fetched from the bucket by the manifest's keys. */
+  List<List<Object>> query(SnapshotManifest manifest, String select) throws Exception {
+    List<String> files = new ArrayList<>();
+    for (ShardEntry shard : manifest.shards()) {
+      Path file = temp.resolve(UUID.randomUUID() + ".parquet");
+      try (ObjectInput input = store.open(shard.key()); InputStream in = input.newStream(0)) {
+        Files.copy(in, file);
+      }
+      assertThat(Files.size(file)).isEqualTo(shard.bytes());
+      files.add("'" + file + "'");
+    }
+    try (Connection duck = DriverManager.getConnection("jdbc:duckdb:");
+        Statement statement = duck.createStatement();
+        ResultSet rs = statement.executeQuery(
+            select.replace("SNAPSHOT", "read_parquet([" + String.join(",", files) + "])"))) {
+      List<List<Object>> rows = new ArrayList<>();
+      while (rs.next()) {
+        List<Object> row = new ArrayList<>();
+        for (int c = 1; c <= rs.getMetaData().getColumnCount(); c++) {
+          row.add(rs.getObject(c));
+        }
+        rows.add(row);
+      }
+      return rows;
+    }
+  }
+
+  List<ObjectInfo> objectsOfVersion() throws IOException {
+    return store.list(BucketLayout.version(name, 1));
+  }
+
+  @Test
+  void arrowUploadBecomesSnapshotOfLargeShardsReadableFromBucket() throws Exception {
+    Response response = uploadArrow(0, 300_000);
+    assertThat(response.status()).as(response.raw().body()).isEqualTo(201);
+    String id = response.body().get("snapshotId").asString();
+    assertThat(response.header("Location")).isEqualTo(snapshots() + "/" + id);
+    assertThat(response.body().get("rowCount").asLong()).isEqualTo(300_000);
+    assertThat(response.body().get("manifestUri").asString()).endsWith(".json");
+
+    SnapshotManifest manifest = manifest("latest");
+    assertThat(manifest.snapshotId()).isEqualTo(id);
+    assertThat(manifest.shards()).hasSizeGreaterThan(1);
+    for (ShardEntry shard : manifest.shards().subList(0, manifest.shards().size() - 1)) {
+      assertThat(shard.bytes()).isGreaterThanOrEqualTo(1024 * 1024);
+    }
+    assertThat(manifest.shards().stream().mapToLong(ShardEntry::rows).sum()).isEqualTo(300_000);
+    assertThat(manifest.shards().get(0).minEventTime()).isEqualTo("2026-01-01T00:00:00Z");
+    assertThat(query(manifest, "select count(*), sum(user_id), sum(clicks), count(ctr), count(country) from SNAPSHOT"))
+        .containsExactly(List.of(300_000L, sumTo(300_000), sumTo(300_000).multiply(java.math.BigInteger.valueOf(3)), 240_000L, 240_000L));
+    assertThat(query(manifest, "select country, ctr, embedding[1], embedding[4], event_time::varchar from SNAPSHOT where user_id = 7"))
+        .containsExactly(List.of("c0", 0.007f, 7.0f, 7.3f, "2026-01-01 00:00:07+00"));
+  }
+
+  static java.math.BigInteger sumTo(long n) {
+    return java.math.BigInteger.valueOf(n * (n - 1) / 2);
+  }
+
+  @Test
+  void csvAndNdjsonUploadsAppend() throws Exception {
+    String csv =
+        """
+        event_time,user_id,clicks,ctr,country,embedding
+        2026-01-01T00:00:00Z,1,10,0.5,"de, north","[1, 2, 3, 4]"
+        2026-01-01 00:00:01,2,20,,,
+        2026-01-01,3,30,0.25,"","[0,0,0,0]"
+        """;
+    Response first = api.upload(snapshots(), "text/csv", () -> new ByteArrayInputStream(csv.getBytes(StandardCharsets.UTF_8)));
+    assertThat(first.status()).as(first.raw().body()).isEqualTo(201);
+    String ndjson =
+        """
+        {"user_id": 4, "event_time": "2026-01-02T00:00:00+01:00", "clicks": 40, "embedding": [1.5, 2, 3, 4]}
+        {"user_id": 5, "event_time": 1767225600000000, "clicks": 50, "ctr": null, "country": "fr"}
+        """;
+    Response second = api.upload(snapshots(), "application/x-ndjson", () -> new ByteArrayInputStream(ndjson.getBytes(StandardCharsets.UTF_8)));
+    assertThat(second.status()).as(second.raw().body()).isEqualTo(201);
+    assertThat(second.body().get("parentSnapshotId").asString()).isEqualTo(first.body().get("snapshotId").asString());
+    assertThat(second.body().get("sequenceNumber").asLong()).isEqualTo(2);
+    assertThat(second.body().get("rowCount").asLong()).isEqualTo(5);
+    assertThat(second.body().get("addedRows").asLong()).isEqualTo(2);
+
+    SnapshotManifest manifest = manifest("latest");
+    assertThat(manifest.shards()).hasSize(2);
+    assertThat(query(manifest, "select user_id, event_time::varchar, clicks, ctr, country, embedding::varchar from SNAPSHOT order by user_id"))
+        .containsExactly(
+            List.of(1L, "2026-01-01 00:00:00+00", 10L, 0.5f, "de, north", "[1.0, 2.0, 3.0, 4.0]"),
+            java.util.Arrays.asList(2L, "2026-01-01 00:00:01+00", 20L, null, null, null),
+            java.util.Arrays.asList(3L, "2026-01-01 00:00:00+00", 30L, 0.25f, "", "[0.0, 0.0, 0.0, 0.0]"),
+            java.util.Arrays.asList(4L, "2026-01-01 23:00:00+00", 40L, null, null, "[1.5, 2.0, 3.0, 4.0]"),
+            java.util.Arrays.asList(5L, "2026-01-01 00:00:00+00", 50L, null, "fr", null));
+  }
+
+  @Test
+  void overwriteReplacesVisibleData() throws Exception {
+    assertThat(uploadArrow(0, 100).status()).isEqualTo(201);
+    byte[] body = ArrowUploads.rows(schema(), 1000, 10, 1000);
+    Response overwrite = api.upload(snapshots() + "?mode=overwrite", ARROW, () -> new ByteArrayInputStream(body));
+    assertThat(overwrite.status()).isEqualTo(201);
+    assertThat(overwrite.body().get("operation").asString()).isEqualTo("OVERWRITE");
+    assertThat(overwrite.body().get("rowCount").asLong()).isEqualTo(10);
+    assertThat(query(manifest("latest"), "select min(user_id), count(*) from SNAPSHOT")).containsExactly(List.of(1000L, 10L));
+    // The first snapshot stays readable: snapshots are immutable.
+    String firstId = api.get(snapshots()).body().get("items").get(1).get("snapshotId").asString();
+    assertThat(query(manifest(firstId), "select count(*) from SNAPSHOT")).containsExactly(List.of(100L));
+  }
+
+  @Test
+  void invalidRowsAreRefusedNamingRowColumnAndValueAndNothingIsLeft() throws Exception {
+    String csv = "user_id,event_time,clicks,ctr,country,embedding\n1,2026-01-01,1,,,\n2,2026-01-01,2,fast,,\n";
+    Response badValue = api.upload(snapshots(), "text/csv", () -> new ByteArrayInputStream(csv.getBytes(StandardCharsets.UTF_8)));
+    assertThat(badValue.status()).isEqualTo(400);
+    assertThat(badValue.body().get("code").asString()).isEqualTo("invalid-value");
+    assertThat(badValue.body().get("detail").asString()).contains("row 1", "'ctr'", "'fast'");
+
+    String nullKey = "{\"user_id\": 1, \"event_time\": \"2026-01-01\", \"clicks\": 1}\n{\"event_time\": \"2026-01-01\", \"clicks\": 2}\n";
+    Response missingKey = api.upload(snapshots(), "application/x-ndjson", () -> new ByteArrayInputStream(nullKey.getBytes(StandardCharsets.UTF_8)));
+    assertThat(missingKey.status()).isEqualTo(400);
+    assertThat(missingKey.body().get("detail").asString()).contains("row 1", "'user_id'", "null");
+
+    String shortVector = "{\"user_id\": 1, \"event_time\": \"2026-01-01\", \"clicks\": 1, \"embedding\": [1, 2]}\n";
+    Response vector = api.upload(snapshots(), "application/x-ndjson", () -> new ByteArrayInputStream(shortVector.getBytes(StandardCharsets.UTF_8)));
+    assertThat(vector.body().get("detail").asString()).contains("row 0", "'embedding'", "expected 4 values, got 2");
+
+    Response wrongType = api.upload(snapshots(), "text/csv", () -> new ByteArrayInputStream("user_id,event_time\n".getBytes(StandardCharsets.UTF_8)));
+    assertThat(wrongType.body().get("code").asString()).isEqualTo("schema-mismatch");
+    assertThat(wrongType.body().get("detail").asString()).contains("clicks");
+
+    Response unsupported = api.upload(snapshots(), "application/xml", () -> new ByteArrayInputStream(new byte[1]));
+    assertThat(unsupported.status()).isEqualTo(400);
+    assertThat(unsupported.body().get("code").asString()).isEqualTo("unsupported-content-type");
+
+    assertThat(api.get(snapshots()).body().get("items")).isEmpty();
+    assertThat(objectsOfVersion()).isEmpty();
+  }
+
+  @Test
+  void truncatedUploadIsRefusedAndLeavesNothing() throws Exception {
+    byte[] body = ArrowUploads.rows(schema(), 0, 50_000, 1000);
+    byte[] cut = java.util.Arrays.copyOf(body, body.length / 2);
+    Response malformed = api.upload(snapshots(), ARROW, () -> new ByteArrayInputStream(cut));
+    assertThat(malformed.status()).isEqualTo(400);
+    assertThat(malformed.body().get("code").asString()).isEqualTo("malformed-arrow");
+
+    // A client that announces more bytes than it sends, then stops sending.
+    try (Socket socket = new Socket("127.0.0.1", port)) {
+      OutputStream out = socket.getOutputStream();
+      out.write(("POST " + snapshots() + " HTTP/1.1\r\nHost: localhost\r\nContent-Type: " + ARROW
+              + "\r\nContent-Length: " + body.length + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      out.write(cut);
+      out.flush();
+      socket.shutdownOutput();
+      String reply = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      // Tomcat itself answers a body cut short with a plain 400; what matters is that nothing is committed.
+      assertThat(reply).startsWith("HTTP/1.1 400");
+    }
+    assertThat(api.get(snapshots()).body().get("items")).isEmpty();
+    assertThat(objectsOfVersion()).isEmpty();
+  }
+
+  @Test
+  void idempotencyKeyReturnsFirstResult() throws Exception {
+    Response first = uploadArrow(0, 100, "Idempotency-Key", "batch-2026-01-01");
+    Response retry = uploadArrow(0, 100, "Idempotency-Key", "batch-2026-01-01");
+    assertThat(first.status()).isEqualTo(201);
+    assertThat(retry.status()).isEqualTo(200);
+    assertThat(retry.header("Idempotent-Replayed")).isEqualTo("true");
+    assertThat(retry.body().get("snapshotId")).isEqualTo(first.body().get("snapshotId"));
+    assertThat(api.get(snapshots()).body().get("items")).hasSize(1);
+    assertThat(objectsOfVersion()).hasSize(2); // one shard and one manifest
+  }
+
+  @Test
+  void concurrentUploadsBothLand() throws Exception {
+    List<CompletableFuture<Response>> uploads = new ArrayList<>();
+    for (int i = 0; i < 2; i++) {
+      long first = i * 100_000L;
+      uploads.add(CompletableFuture.supplyAsync(() -> uploadArrow(first, 50_000)));
+    }
+    List<Response> responses = uploads.stream().map(CompletableFuture::join).toList();
+    assertThat(responses).allSatisfy(r -> assertThat(r.status()).as(r.raw().body()).isEqualTo(201));
+    assertThat(responses.stream().map(r -> r.body().get("sequenceNumber").asLong()).collect(Collectors.toSet()))
+        .containsExactlyInAnyOrder(1L, 2L);
+    SnapshotManifest latest = manifest("latest");
+    assertThat(latest.rowCount()).isEqualTo(100_000);
+    assertThat(query(latest, "select count(distinct user_id) from SNAPSHOT")).containsExactly(List.of(100_000L));
+  }
+
+  @Test
+  void unknownFeatureSetOrSnapshotIsNotFound() {
+    Response upload = api.upload("/api/v1/feature-sets/missing/versions/1/snapshots", ARROW, () -> new ByteArrayInputStream(new byte[0]));
+    assertThat(upload.status()).isEqualTo(404);
+    assertThat(api.get(snapshots() + "/latest").body().get("code").asString()).isEqualTo("snapshot-not-found");
+    assertThat(api.get(snapshots() + "/" + UUID.randomUUID()).status()).isEqualTo(404);
+  }
+}
