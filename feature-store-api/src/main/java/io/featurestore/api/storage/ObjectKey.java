@@ -2,6 +2,8 @@ package io.featurestore.api.storage;
 
 import static java.util.Objects.requireNonNull;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
 import io.featurestore.api.FeatureStoreException;
 
 /**
@@ -11,7 +13,7 @@ import io.featurestore.api.FeatureStoreException;
  * <p>Keys are '/'-separated relative paths with no empty, '.' or '..' segments, so a key can never
  * escape the store's root on a local disk nor alias another key on S3.
  */
-public record ObjectKey(String path) implements Comparable<ObjectKey> {
+public record ObjectKey(@JsonValue String path) implements Comparable<ObjectKey> {
   public ObjectKey {
     requireNonNull(path, "path is null");
     if (path.isEmpty() || path.length() > 1024) {
@@ -30,6 +32,7 @@ public record ObjectKey(String path) implements Comparable<ObjectKey> {
     }
   }
 
+  @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
   public static ObjectKey of(String path) {
     return new ObjectKey(path);
   }

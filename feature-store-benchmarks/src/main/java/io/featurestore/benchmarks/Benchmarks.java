@@ -1,0 +1,23 @@
+package io.featurestore.benchmarks;
+
+import java.util.Arrays;
+
+/** Entry point of {@code bin/benchmark}: {@code ingest [rows]}. */
+public final class Benchmarks {
+  private Benchmarks() {}
+
+  public static void main(String[] args) throws Exception {
+    if (args.length == 0) {
+      System.err.println("usage: bin/benchmark ingest [rows]");
+      System.exit(2);
+    }
+    String[] rest = Arrays.copyOfRange(args, 1, args.length);
+    switch (args[0]) {
+      case "ingest" -> IngestBenchmark.run(rest);
+      default -> {
+        System.err.println("unknown benchmark '" + args[0] + "'; known: ingest");
+        System.exit(2);
+      }
+    }
+  }
+}
