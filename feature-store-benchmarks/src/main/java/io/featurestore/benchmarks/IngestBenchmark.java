@@ -2,12 +2,9 @@ package io.featurestore.benchmarks;
 
 import io.featurestore.api.manifest.ManifestCodec;
 import io.featurestore.api.schema.FeatureSetSchema;
-import io.featurestore.api.schema.StorageOptions;
-import io.featurestore.api.storage.ObjectKey;
 import io.featurestore.format.arrow.ArrowSchemas;
 import io.featurestore.format.parquet.ParquetWriteSettings;
-import io.featurestore.format.parquet.ShardedParquetWriter;
-import io.featurestore.storage.local.LocalObjectStore;
+import io.featurestore.format.parquet.ParquetSchemas;
 import io.featurestore.storage.s3.S3StoreConfig;
 import io.featurestore.storage.s3.S3TestServer;
 import java.io.IOException;
@@ -23,17 +20,25 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.ipc.ArrowStreamWriter;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.parquet.column.ParquetProperties;
+import org.apache.parquet.hadoop.ParquetFileWriter;
+import org.apache.parquet.hadoop.ParquetWriter;
+import org.apache.parquet.hadoop.api.WriteSupport;
+import org.apache.parquet.hadoop.metadata.CompressionCodecName;
+import org.apache.parquet.io.LocalOutputFile;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Issue 2's ingest benchmark. Baseline: parquet-java (through the same shard writer the server
- * uses) writing the generated rows to local disk. Measured: the same rows streamed as Arrow IPC
+ * Issue 2's ingest benchmark. Baseline: parquet-java's record API writing the generated rows to
+ * one file on local disk ({@link RecordApiWriteSupport}, the server's Parquet settings). Measured: the same rows streamed as Arrow IPC
  * over REST into the server (its own JVM, {@code -Xmx512m}), which writes Parquet shards into an
  * S3 protocol server (s3proxy) by multipart upload and commits a snapshot. Both include generating
  * the rows. Reports throughput in rows/s and MiB/s of Arrow data and the ratio.
@@ -88,20 +93,60 @@ final class IngestBenchmark {
   }
 
   private static double baseline(FeatureSetSchema schema, long rows, Path dir, BufferAllocator allocator) throws IOException {
+    Files.createDirectories(dir);
     long start = System.nanoTime();
-    try (LocalObjectStore store = new LocalObjectStore(dir);
-        VectorSchemaRoot root = VectorSchemaRoot.create(ArrowSchemas.toArrow(schema), allocator);
-        ShardedParquetWriter writer =
-            new ShardedParquetWriter(store, ObjectKey.of("baseline"), "baseline", schema, StorageOptions.defaults(),
-                ParquetWriteSettings.defaults())) {
+    RecordApiWriteSupport support = new RecordApiWriteSupport(schema, ParquetSchemas.toParquet(schema), Map.of());
+    try (VectorSchemaRoot root = VectorSchemaRoot.create(ArrowSchemas.toArrow(schema), allocator);
+        ParquetWriter<Integer> writer = baselineWriter(new LocalOutputFile(dir.resolve("baseline.parquet")), support)) {
       for (long first = 0; first < rows; first += BATCH_ROWS) {
         int n = (int) Math.min(BATCH_ROWS, rows - first);
         SyntheticFeatures.fill(root, first, n);
-        writer.write(root);
+        support.bind(root);
+        for (int row = 0; row < n; row++) {
+          writer.write(row);
+        }
       }
-      writer.finish();
     }
     return (System.nanoTime() - start) / 1e9;
+  }
+
+  /** The server's settings: ZSTD, 64 MiB row groups, 1 MiB pages, page checksums, no dictionary for floats. */
+  private static ParquetWriter<Integer> baselineWriter(LocalOutputFile file, RecordApiWriteSupport support) throws IOException {
+    ParquetWriteSettings settings = ParquetWriteSettings.defaults();
+    BaselineBuilder builder =
+        new BaselineBuilder(file, support)
+            .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
+            .withConf(new Configuration(false))
+            .withCompressionCodec(CompressionCodecName.ZSTD)
+            .withRowGroupSize(settings.rowGroupBytes())
+            .withPageSize(settings.pageBytes())
+            .withPageWriteChecksumEnabled(true)
+            .withWriterVersion(ParquetProperties.WriterVersion.PARQUET_1_0)
+            .withDictionaryEncoding(true);
+    for (int i = 0; i < SyntheticFeatures.FLOATS; i++) {
+      builder.withDictionaryEncoding("f" + i, false);
+    }
+    builder.withDictionaryEncoding("embedding." + ParquetSchemas.LIST_GROUP + "." + ParquetSchemas.ELEMENT, false);
+    return builder.build();
+  }
+
+  private static final class BaselineBuilder extends ParquetWriter.Builder<Integer, BaselineBuilder> {
+    private final RecordApiWriteSupport support;
+
+    BaselineBuilder(LocalOutputFile file, RecordApiWriteSupport support) {
+      super(file);
+      this.support = support;
+    }
+
+    @Override
+    protected BaselineBuilder self() {
+      return this;
+    }
+
+    @Override
+    protected WriteSupport<Integer> getWriteSupport(Configuration conf) {
+      return support;
+    }
   }
 
   private static double upload(String base, FeatureSetSchema schema, long rows, BufferAllocator allocator) throws IOException {

@@ -20,8 +20,8 @@ import org.apache.parquet.schema.Types;
  * DuckDB, Spark, pyarrow and Trino without a custom reader; see {@code docs/formats.md}.
  */
 public final class ParquetSchemas {
-  static final String LIST_GROUP = "list";
-  static final String ELEMENT = "element";
+  public static final String LIST_GROUP = "list";
+  public static final String ELEMENT = "element";
 
   private ParquetSchemas() {}
 

@@ -24,13 +24,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.arrow.vector.VectorSchemaRoot;
-import org.apache.hadoop.conf.Configuration;
 import org.apache.parquet.column.ParquetProperties;
-import org.apache.parquet.hadoop.ParquetFileWriter;
-import org.apache.parquet.hadoop.ParquetWriter;
-import org.apache.parquet.hadoop.api.WriteSupport;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
-import org.apache.parquet.io.OutputFile;
 import org.apache.parquet.schema.MessageType;
 
 /**
@@ -54,6 +49,7 @@ public final class ShardedParquetWriter implements AutoCloseable {
   private final StorageOptions storage;
   private final ParquetWriteSettings settings;
   private final MessageType parquetSchema;
+  private final ParquetProperties properties;
   private final Map<String, String> metadata;
   /** Open shards by partition value ("" when unpartitioned), least recently written first. */
   private final LinkedHashMap<String, ShardFile> open = new LinkedHashMap<>(16, 0.75f, true);
@@ -71,6 +67,7 @@ public final class ShardedParquetWriter implements AutoCloseable {
     this.storage = requireNonNull(storage, "storage is null");
     this.settings = requireNonNull(settings, "settings is null");
     this.parquetSchema = ParquetSchemas.toParquet(schema);
+    this.properties = parquetProperties();
     this.metadata = Map.of("feature_store.schema", ManifestCodec.schemaToJson(schema), "feature_store.snapshot_id", snapshotId);
   }
 
@@ -83,37 +80,37 @@ public final class ShardedParquetWriter implements AutoCloseable {
     int rows = batch.getRowCount();
     TimestampMicros eventTime = TimestampMicros.of(batch.getVector(schema.eventTimestampIndex()));
     if (storage.partitioning() == Partitioning.NONE) {
-      ShardFile shard = shardFor("", batch);
-      for (int row = 0; row < rows; row++) {
-        shard = writeRow(shard, "", batch, row, eventTime.get(row));
-      }
+      writeRun("", batch, 0, rows, eventTime);
       return;
     }
-    String currentPartition = null;
-    ShardFile shard = null;
-    for (int row = 0; row < rows; row++) {
-      long micros = eventTime.get(row);
-      String partition = LocalDate.ofEpochDay(Math.floorDiv(micros, MICROS_PER_DAY)).toString();
-      if (!partition.equals(currentPartition)) {
-        shard = shardFor(partition, batch);
-        currentPartition = partition;
+    // Runs of consecutive rows with the same event date go to that date's shard together.
+    int start = 0;
+    while (start < rows) {
+      long day = Math.floorDiv(eventTime.get(start), MICROS_PER_DAY);
+      int end = start + 1;
+      while (end < rows && Math.floorDiv(eventTime.get(end), MICROS_PER_DAY) == day) {
+        end++;
       }
-      shard = writeRow(shard, partition, batch, row, micros);
+      writeRun(LocalDate.ofEpochDay(day).toString(), batch, start, end, eventTime);
+      start = end;
     }
   }
 
-  private ShardFile writeRow(ShardFile shard, String partition, VectorSchemaRoot batch, int row, long micros)
+  /** Writes rows of one partition, closing the shard and starting another whenever it reaches the target size. */
+  private void writeRun(String partition, VectorSchemaRoot batch, int from, int to, TimestampMicros eventTime)
       throws IOException {
-    shard.write(row, micros);
-    if (shard.rows % SIZE_CHECK_INTERVAL == 0 && shard.flushedBytes() >= storage.targetShardBytes()) {
-      completed.add(shard.finish());
-      open.remove(partition);
-      return shardFor(partition, batch);
+    for (int start = from; start < to; start += SIZE_CHECK_INTERVAL) {
+      int end = Math.min(to, start + SIZE_CHECK_INTERVAL);
+      ShardFile shard = shardFor(partition);
+      shard.write(batch, start, end, eventTime);
+      if (shard.flushedBytes() >= storage.targetShardBytes()) {
+        completed.add(shard.finish());
+        open.remove(partition);
+      }
     }
-    return shard;
   }
 
-  private ShardFile shardFor(String partition, VectorSchemaRoot batch) throws IOException {
+  private ShardFile shardFor(String partition) throws IOException {
     ShardFile shard = open.get(partition);
     if (shard == null) {
       if (open.size() >= settings.maxOpenPartitions()) {
@@ -124,7 +121,6 @@ public final class ShardedParquetWriter implements AutoCloseable {
       shard = new ShardFile(partition);
       open.put(partition, shard);
     }
-    shard.bind(batch);
     return shard;
   }
 
@@ -156,16 +152,12 @@ public final class ShardedParquetWriter implements AutoCloseable {
     }
   }
 
-  private ParquetWriter<Integer> newParquetWriter(OutputFile file, ArrowWriteSupport support) throws IOException {
-    Builder builder =
-        new Builder(file, support)
-            .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
-            .withConf(new Configuration(false))
-            .withCompressionCodec(codec(storage.compression()))
-            .withRowGroupSize(settings.rowGroupBytes())
+  private ParquetProperties parquetProperties() {
+    ParquetProperties.Builder builder =
+        ParquetProperties.builder()
             .withPageSize(settings.pageBytes())
+            .withDictionaryPageSize(settings.pageBytes())
             .withPageWriteChecksumEnabled(true)
-            .withValidation(false)
             .withWriterVersion(ParquetProperties.WriterVersion.PARQUET_1_0)
             .withDictionaryEncoding(true);
     for (Column c : schema.columns()) {
@@ -187,33 +179,13 @@ public final class ShardedParquetWriter implements AutoCloseable {
     };
   }
 
-  private static final class Builder extends ParquetWriter.Builder<Integer, Builder> {
-    private final ArrowWriteSupport support;
-
-    Builder(OutputFile file, ArrowWriteSupport support) {
-      super(file);
-      this.support = support;
-    }
-
-    @Override
-    protected Builder self() {
-      return this;
-    }
-
-    @Override
-    protected WriteSupport<Integer> getWriteSupport(Configuration conf) {
-      return support;
-    }
-  }
-
   /** One shard being written. */
   private final class ShardFile {
     private final String partition;
     private final ObjectKey key;
     private final ObjectUpload upload;
     private final UploadOutputFile file;
-    private final ArrowWriteSupport support;
-    private final ParquetWriter<Integer> writer;
+    private final ColumnarParquetWriter writer;
     private long rows;
     private long minMicros = Long.MAX_VALUE;
     private long maxMicros = Long.MIN_VALUE;
@@ -225,32 +197,28 @@ public final class ShardedParquetWriter implements AutoCloseable {
       this.upload = store.newUpload(key);
       try {
         this.file = new UploadOutputFile(upload);
-        this.support = new ArrowWriteSupport(schema, parquetSchema, metadata);
-        this.writer = newParquetWriter(file, support);
+        this.writer =
+            new ColumnarParquetWriter(
+                file, schema, parquetSchema, properties, codec(storage.compression()), settings.rowGroupBytes(), metadata);
       } catch (IOException | RuntimeException e) {
         upload.abort();
         throw e;
       }
     }
 
-    void bind(VectorSchemaRoot batch) {
-      support.bind(batch);
-    }
-
-    void write(int row, long eventMicros) throws IOException {
-      writer.write(row);
-      rows++;
-      if (eventMicros < minMicros) {
-        minMicros = eventMicros;
-      }
-      if (eventMicros > maxMicros) {
-        maxMicros = eventMicros;
+    void write(VectorSchemaRoot batch, int from, int to, TimestampMicros eventTime) throws IOException {
+      writer.write(batch, from, to);
+      rows += to - from;
+      for (int row = from; row < to; row++) {
+        long micros = eventTime.get(row);
+        minMicros = Math.min(minMicros, micros);
+        maxMicros = Math.max(maxMicros, micros);
       }
     }
 
     /**
-     * Bytes of completed row groups already sent. Rolling on this, not on Parquet's estimate of the
-     * buffered (uncompressed) data, makes every shard but a snapshot's last at least the target size.
+     * Bytes of completed row groups already sent. Rolling on this, not on an estimate of the
+     * buffered data, makes every shard but a snapshot's last at least the target size.
      */
     long flushedBytes() {
       return upload.position();

@@ -1,9 +1,10 @@
-package io.featurestore.format.parquet;
+package io.featurestore.benchmarks;
 
 import io.featurestore.api.schema.Column;
 import io.featurestore.api.schema.FeatureSetSchema;
 import io.featurestore.api.schema.FeatureType;
 import io.featurestore.format.arrow.TimestampMicros;
+import io.featurestore.format.parquet.ParquetSchemas;
 import java.util.List;
 import java.util.Map;
 import org.apache.arrow.memory.ArrowBuf;
@@ -24,18 +25,19 @@ import org.apache.parquet.io.api.RecordConsumer;
 import org.apache.parquet.schema.MessageType;
 
 /**
- * Writes rows of an Arrow batch straight from its vectors into Parquet: a record is the index of a
- * row in the batch bound by {@link #bind(VectorSchemaRoot)}. No row objects are built. Vectors are
- * taken in {@link FeatureSetSchema#columns()} order.
+ * The ingest benchmark's baseline: parquet-java's record API ({@code ParquetWriter} with a
+ * {@code WriteSupport}), the usual way to write Parquet from Java, fed straight from Arrow vectors
+ * (a record is the index of a row in the batch bound by {@link #bind(VectorSchemaRoot)}; no row
+ * objects are built). The server writes through its own column-at-a-time writer instead.
  */
-final class ArrowWriteSupport extends WriteSupport<Integer> {
+final class RecordApiWriteSupport extends WriteSupport<Integer> {
   private final FeatureSetSchema schema;
   private final MessageType parquetSchema;
   private final Map<String, String> metadata;
   private RecordConsumer consumer;
   private RowWriter[] writers;
 
-  ArrowWriteSupport(FeatureSetSchema schema, MessageType parquetSchema, Map<String, String> metadata) {
+  RecordApiWriteSupport(FeatureSetSchema schema, MessageType parquetSchema, Map<String, String> metadata) {
     this.schema = schema;
     this.parquetSchema = parquetSchema;
     this.metadata = metadata;
