@@ -1,0 +1,192 @@
+package io.featurestore.format.parquet;
+
+import static java.util.Objects.requireNonNull;
+
+import io.featurestore.api.storage.ObjectInput;
+import java.io.EOFException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.Objects;
+import org.apache.parquet.io.InputFile;
+import org.apache.parquet.io.SeekableInputStream;
+
+/**
+ * A Parquet {@link InputFile} over a stored object, read by positional {@link ObjectInput#readFully}
+ * calls: no connection is held between reads, and column chunks are fetched in one request each.
+ *
+ * <p>Ownership: the caller opens the {@link ObjectInput} and closes it once every reader of this
+ * file is closed. Streams from {@link #newStream()} do not own it: closing one (as parquet-java does
+ * when its reader closes) leaves the object open.
+ *
+ * <p>Each stream buffers 16 KiB, so the many small reads of a footer cost one
+ * request; reads of a buffer's size or more go straight to the object. A buffer filled near the end
+ * of the object ends at its end, so the footer length, the magic and usually the whole footer arrive
+ * in one read.
+ *
+ * <p>Not thread-safe, like {@link ObjectInput}: use the file and its streams from one thread at a time.
+ */
+public final class ObjectInputFile implements InputFile {
+  static final int BUFFER_BYTES = 16 * 1024;
+
+  private final String name;
+  private final ObjectInput input;
+
+  /**
+   * @param name what error messages call the file, for example its object key
+   * @param input the object; not closed by this file or its streams
+   */
+  public ObjectInputFile(String name, ObjectInput input) {
+    this.name = requireNonNull(name, "name is null");
+    this.input = requireNonNull(input, "input is null");
+  }
+
+  @Override
+  public long getLength() {
+    return input.length();
+  }
+
+  @Override
+  public SeekableInputStream newStream() {
+    return new Stream();
+  }
+
+  @Override
+  public String toString() {
+    return name;
+  }
+
+  private final class Stream extends SeekableInputStream {
+    private final long length = input.length();
+    private final byte[] buffer = new byte[(int) Math.min(BUFFER_BYTES, Math.max(1, length))];
+    private long bufferStart;
+    private int buffered;
+    private long pos;
+
+    @Override
+    public long getPos() {
+      return pos;
+    }
+
+    @Override
+    public void seek(long newPos) throws IOException {
+      if (newPos < 0 || newPos > length) {
+        throw new EOFException("cannot seek to " + newPos + " in '" + name + "' of " + length + " bytes");
+      }
+      pos = newPos;
+    }
+
+    @Override
+    public long skip(long n) {
+      long skipped = Math.max(0, Math.min(n, length - pos));
+      pos += skipped;
+      return skipped;
+    }
+
+    @Override
+    public int read() throws IOException {
+      if (pos >= length) {
+        return -1;
+      }
+      if (!isBuffered(pos)) {
+        fill();
+      }
+      return buffer[(int) (pos++ - bufferStart)] & 0xff;
+    }
+
+    @Override
+    public int read(byte[] bytes, int off, int len) throws IOException {
+      Objects.checkFromIndexSize(off, len, bytes.length);
+      if (len == 0) {
+        return 0;
+      }
+      if (pos >= length) {
+        return -1;
+      }
+      int n = (int) Math.min(len, length - pos);
+      readFully(bytes, off, n);
+      return n;
+    }
+
+    @Override
+    public void readFully(byte[] bytes) throws IOException {
+      readFully(bytes, 0, bytes.length);
+    }
+
+    @Override
+    public void readFully(byte[] bytes, int off, int len) throws IOException {
+      Objects.checkFromIndexSize(off, len, bytes.length);
+      if (len > length - pos) {
+        throw new EOFException(
+            "cannot read " + len + " bytes at " + pos + " from '" + name + "' of " + length + " bytes");
+      }
+      while (len > 0) {
+        if (isBuffered(pos)) {
+          int n = (int) Math.min(len, bufferStart + buffered - pos);
+          System.arraycopy(buffer, (int) (pos - bufferStart), bytes, off, n);
+          pos += n;
+          off += n;
+          len -= n;
+        } else if (len >= buffer.length) {
+          input.readFully(pos, bytes, off, len);
+          pos += len;
+          return;
+        } else {
+          fill();
+        }
+      }
+    }
+
+    @Override
+    public int read(ByteBuffer buf) throws IOException {
+      if (!buf.hasRemaining()) {
+        return 0;
+      }
+      if (pos >= length) {
+        return -1;
+      }
+      int n = (int) Math.min(buf.remaining(), length - pos);
+      readInto(buf, n);
+      return n;
+    }
+
+    @Override
+    public void readFully(ByteBuffer buf) throws IOException {
+      readInto(buf, buf.remaining());
+    }
+
+    private void readInto(ByteBuffer buf, int n) throws IOException {
+      if (buf.hasArray()) {
+        readFully(buf.array(), buf.arrayOffset() + buf.position(), n);
+        buf.position(buf.position() + n);
+        return;
+      }
+      // A direct buffer: copy through a heap chunk.
+      byte[] chunk = new byte[Math.min(n, 1 << 20)];
+      for (int done = 0; done < n; ) {
+        int step = Math.min(chunk.length, n - done);
+        readFully(chunk, 0, step);
+        buf.put(chunk, 0, step);
+        done += step;
+      }
+    }
+
+    private boolean isBuffered(long position) {
+      return position >= bufferStart && position < bufferStart + buffered;
+    }
+
+    /** Buffers the window holding {@code pos}, moved back if needed to end at the object's end. */
+    private void fill() throws IOException {
+      long start = Math.max(0, Math.min(pos, length - buffer.length));
+      int n = (int) Math.min(buffer.length, length - start);
+      buffered = 0; // a failed read must not leave stale bytes marked valid
+      input.readFully(start, buffer, 0, n);
+      bufferStart = start;
+      buffered = n;
+    }
+
+    @Override
+    public void close() {
+      // The ObjectInput belongs to whoever opened it.
+    }
+  }
+}
