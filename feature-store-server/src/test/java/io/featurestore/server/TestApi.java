@@ -38,12 +38,16 @@ public final class TestApi {
     return send(HttpRequest.newBuilder(uri(path)).DELETE().build());
   }
 
-  public Response post(String path, String json) {
-    return send(json("POST", path, json));
+  public Response post(String path, String json, String... headers) {
+    HttpRequest.Builder request = json("POST", path, json);
+    if (headers.length > 0) {
+      request.headers(headers);
+    }
+    return send(request.build());
   }
 
   public Response patch(String path, String json) {
-    return send(json("PATCH", path, json));
+    return send(json("PATCH", path, json).build());
   }
 
   /** Posts a body of the given content type, streamed from {@code body}. */
@@ -63,11 +67,10 @@ public final class TestApi {
     return JSON.readTree(json);
   }
 
-  private HttpRequest json(String method, String path, String json) {
+  private HttpRequest.Builder json(String method, String path, String json) {
     return HttpRequest.newBuilder(uri(path))
         .header("Content-Type", "application/json")
-        .method(method, BodyPublishers.ofString(json))
-        .build();
+        .method(method, BodyPublishers.ofString(json));
   }
 
   private URI uri(String path) {

@@ -1,6 +1,7 @@
 package io.featurestore.format.arrow;
 
 import io.featurestore.api.FeatureStoreException;
+import java.time.Instant;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.TimeStampVector;
 import org.apache.arrow.vector.types.pojo.ArrowType;
@@ -41,5 +42,10 @@ public final class TimestampMicros {
   public long get(int row) {
     long raw = vector.get(row);
     return divide == 1 ? raw * multiply : Math.floorDiv(raw, divide);
+  }
+
+  /** Microseconds since the epoch as an instant. */
+  public static Instant toInstant(long micros) {
+    return Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1000);
   }
 }

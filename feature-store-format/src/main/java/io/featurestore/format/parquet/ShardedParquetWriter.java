@@ -17,7 +17,6 @@ import io.featurestore.api.storage.ObjectStore;
 import io.featurestore.api.storage.ObjectUpload;
 import io.featurestore.format.arrow.TimestampMicros;
 import java.io.IOException;
-import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -230,7 +229,7 @@ public final class ShardedParquetWriter implements AutoCloseable {
         ObjectInfo info = upload.complete();
         return new ShardEntry(
             key, ShardFormat.PARQUET, rows, info.size(), file.crc32c(),
-            rows == 0 ? null : instant(minMicros), rows == 0 ? null : instant(maxMicros),
+            rows == 0 ? null : TimestampMicros.toInstant(minMicros), rows == 0 ? null : TimestampMicros.toInstant(maxMicros),
             partition.isEmpty() ? null : partition, snapshotId);
       } catch (IOException | RuntimeException e) {
         upload.abort();
@@ -248,7 +247,4 @@ public final class ShardedParquetWriter implements AutoCloseable {
     }
   }
 
-  private static Instant instant(long micros) {
-    return Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1000);
-  }
 }

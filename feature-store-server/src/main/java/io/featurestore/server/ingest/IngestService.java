@@ -15,6 +15,8 @@ import io.featurestore.server.snapshot.SnapshotService;
 import io.featurestore.server.snapshot.SnapshotService.CommitOutcome;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.Semaphore;
@@ -121,7 +123,7 @@ public class IngestService implements DisposableBean {
     log.info(
         "Wrote {} rows ({} bytes of upload) of {} v{} in {} shards in {} s",
         rows, body.position(), set.name(), version.version(), shards.size(), String.format("%.1f", seconds));
-    return snapshots.commit(version, operation, snapshotId, shards, idempotencyKey);
+    return snapshots.commit(version, operation, snapshotId, shards, idempotencyKey, true);
   }
 
   private BatchSource open(IngestFormat format, InputStream body, FeatureSetSchema schema, BufferAllocator memory)
@@ -130,8 +132,14 @@ public class IngestService implements DisposableBean {
       case ARROW_STREAM -> new ArrowStreamSource(body, schema, memory);
       case CSV -> new CsvSource(body, schema, memory, properties.batchRows());
       case NDJSON -> new NdjsonSource(body, schema, memory, properties.batchRows());
-      case PARQUET -> throw FeatureStoreException.invalid("unsupported-content-type", "Parquet uploads are not supported yet");
+      case PARQUET -> new ParquetSource(body, schema, memory, properties.batchRows(), spoolDirectory());
     };
+  }
+
+  private Path spoolDirectory() throws IOException {
+    Path directory =
+        properties.spoolDirectory() != null ? properties.spoolDirectory() : Path.of(System.getProperty("java.io.tmpdir"));
+    return Files.createDirectories(directory);
   }
 
   @Override

@@ -7,6 +7,9 @@ import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
@@ -16,9 +19,24 @@ import org.springframework.web.bind.annotation.RestController;
 @RequestMapping("/api/v1/feature-sets/{name}/versions/{version}/snapshots")
 class SnapshotController {
   private final SnapshotService snapshots;
+  private final ShardRegistration registration;
 
-  SnapshotController(SnapshotService snapshots) {
+  SnapshotController(SnapshotService snapshots, ShardRegistration registration) {
     this.snapshots = snapshots;
+    this.registration = registration;
+  }
+
+  /**
+   * Commits Parquet shards written by another engine under
+   * {@code feature-sets/{name}/v{version}/data/}, after checking each one.
+   */
+  @PostMapping("/register")
+  ResponseEntity<SnapshotView> register(
+      @PathVariable String name,
+      @PathVariable String version,
+      @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey,
+      @RequestBody ShardRegistration.Request request) {
+    return SnapshotService.response(registration.register(name, version, request, idempotencyKey));
   }
 
   @GetMapping

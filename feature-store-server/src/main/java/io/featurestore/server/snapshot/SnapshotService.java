@@ -17,15 +17,19 @@ import io.featurestore.server.catalog.FeatureSetVersion;
 import io.featurestore.server.catalog.Page;
 import io.featurestore.server.catalog.SnapshotRecord;
 import java.io.IOException;
+import java.net.URI;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.http.ResponseEntity;
 import org.springframework.stereotype.Service;
 
 /**
@@ -60,12 +64,15 @@ public class SnapshotService {
   public record CommitOutcome(SnapshotView snapshot, boolean created) {}
 
   /**
-   * Commits shards already written under the version's data prefix as a new snapshot. The call owns
-   * {@code added}: when it does not commit them (failure, or an earlier commit with the same
-   * idempotency key) it deletes them.
+   * Commits shards already written under the version's data prefix as a new snapshot.
+   *
+   * @param ownsShards true when the server wrote {@code added} for this commit: then they are
+   *     deleted when not committed (failure, or an earlier commit with the same idempotency key).
+   *     False for shards registered by another writer, which are never deleted here.
    */
   public CommitOutcome commit(
-      FeatureSetVersion version, Operation operation, String snapshotId, List<ShardEntry> added, String idempotencyKey) {
+      FeatureSetVersion version, Operation operation, String snapshotId, List<ShardEntry> added, String idempotencyKey,
+      boolean ownsShards) {
     boolean committed = false;
     try {
       for (int attempt = 1; attempt <= MAX_COMMIT_ATTEMPTS; attempt++) {
@@ -109,10 +116,25 @@ public class SnapshotService {
           "gave up committing to " + version.featureSet() + " v" + version.version() + " after " + MAX_COMMIT_ATTEMPTS
               + " attempts lost to concurrent commits; retry later");
     } finally {
-      if (!committed) {
+      if (!committed && ownsShards) {
         deleteQuietly(added.stream().map(ShardEntry::key).toList());
       }
     }
+  }
+
+  /**
+   * The HTTP answer to a commit: 201 with the snapshot and its location, or 200 with header
+   * {@code Idempotent-Replayed: true} when an earlier commit with the same idempotency key is returned.
+   */
+  public static ResponseEntity<SnapshotView> response(CommitOutcome outcome) {
+    SnapshotView view = outcome.snapshot();
+    if (!outcome.created()) {
+      return ResponseEntity.ok().header("Idempotent-Replayed", "true").body(view);
+    }
+    SnapshotRecord s = view.snapshot();
+    return ResponseEntity.created(
+            URI.create("/api/v1/feature-sets/" + s.featureSet() + "/versions/" + s.version() + "/snapshots/" + s.snapshotId()))
+        .body(view);
   }
 
   /** The earlier snapshot committed with this idempotency key, if any. */
@@ -169,6 +191,13 @@ public class SnapshotService {
     List<ShardEntry> shards = new ArrayList<>();
     if (operation == Operation.APPEND && head.isPresent()) {
       shards.addAll(ManifestCodec.fromJson(read(ObjectKey.of(head.get().manifestKey()))).shards());
+      Set<ObjectKey> committed = shards.stream().map(ShardEntry::key).collect(Collectors.toSet());
+      for (ShardEntry shard : added) {
+        if (committed.contains(shard.key())) {
+          throw FeatureStoreException.conflict(
+              "shard-already-committed", "shard " + shard.key() + " is already part of snapshot " + head.get().snapshotId());
+        }
+      }
     }
     shards.addAll(added);
     return new SnapshotManifest(

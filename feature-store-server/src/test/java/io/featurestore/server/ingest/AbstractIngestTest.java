@@ -270,6 +270,106 @@ abstract class AbstractIngestTest {
     assertThat(query(latest, "select count(distinct user_id) from SNAPSHOT")).containsExactly(List.of(100_000L));
   }
 
+  /** A Parquet file written by DuckDB (an independent writer) with {@code rows} rows of the schema. */
+  Path duckParquet(int rows, String clicksExpression, boolean withCountry) throws Exception {
+    Path file = temp.resolve(UUID.randomUUID() + ".parquet");
+    try (Connection duck = DriverManager.getConnection("jdbc:duckdb:"); Statement statement = duck.createStatement()) {
+      statement.execute(
+          "COPY (SELECT i::BIGINT AS user_id, TIMESTAMPTZ '2026-01-01 00:00:00+00' + to_seconds(i) AS event_time, "
+              + clicksExpression + " AS clicks, CASE WHEN i % 5 = 0 THEN NULL ELSE (i / 1000)::FLOAT END AS ctr, "
+              + (withCountry ? "'c' || (i % 7) AS country, " : "")
+              + "[i::FLOAT, i + 0.1, i + 0.2, i + 0.3]::FLOAT[4] AS embedding FROM range(" + rows + ") t(i)) TO '" + file
+              + "' (FORMAT parquet)");
+    }
+    return file;
+  }
+
+  @Test
+  void parquetUploadFromAnotherWriterIsIngested() throws Exception {
+    Path file = duckParquet(20_000, "(i * 3)::BIGINT", true);
+    Response response = api.upload(snapshots(), "application/vnd.apache.parquet", java.net.http.HttpRequest.BodyPublishers.ofFile(file));
+    assertThat(response.status()).as(response.raw().body()).isEqualTo(201);
+    assertThat(response.body().get("rowCount").asLong()).isEqualTo(20_000);
+    SnapshotManifest manifest = manifest("latest");
+    assertThat(query(manifest, "select count(*), sum(clicks), count(ctr), max(event_time)::varchar from SNAPSHOT"))
+        .containsExactly(List.of(20_000L, sumTo(20_000).multiply(java.math.BigInteger.valueOf(3)), 16_000L, "2026-01-01 05:33:19+00"));
+    assertThat(query(manifest, "select embedding::varchar from SNAPSHOT where user_id = 7")).containsExactly(List.of("[7.0, 7.1, 7.2, 7.3]"));
+
+    Path wrong = temp.resolve("not.parquet");
+    Files.writeString(wrong, "user_id,event_time\n");
+    Response malformed = api.upload(snapshots(), "application/x-parquet", java.net.http.HttpRequest.BodyPublishers.ofFile(wrong));
+    assertThat(malformed.status()).isEqualTo(400);
+    assertThat(malformed.body().get("code").asString()).isEqualTo("malformed-parquet");
+  }
+
+  /** Puts a DuckDB-written shard into the bucket under the version's data prefix, as Spark would. */
+  String putExternalShard(Path file) throws Exception {
+    String key = "feature-sets/" + name + "/v1/data/spark-job-" + UUID.randomUUID() + "/part-00000.parquet";
+    store.put(io.featurestore.api.storage.ObjectKey.of(key), Files.readAllBytes(file));
+    return key;
+  }
+
+  static String registration(String key, long bytes) {
+    return "{\"shards\": [{\"key\": \"" + key + "\", \"bytes\": " + bytes + "}]}";
+  }
+
+  @Test
+  void registersShardsWrittenByAnotherEngine() throws Exception {
+    Path file = duckParquet(1000, "(i * 3)::BIGINT", true);
+    String key = putExternalShard(file);
+    long bytes = Files.size(file);
+    Response registered = api.post(snapshots() + "/register", registration(key, bytes), "Idempotency-Key", "spark-run-1");
+    assertThat(registered.status()).as(registered.raw().body()).isEqualTo(201);
+    assertThat(registered.body().get("rowCount").asLong()).isEqualTo(1000);
+    SnapshotManifest manifest = manifest("latest");
+    ShardEntry shard = manifest.shards().get(0);
+    assertThat(shard.key().path()).isEqualTo(key);
+    assertThat(shard.rows()).isEqualTo(1000);
+    assertThat(shard.minEventTime()).isEqualTo("2026-01-01T00:00:00Z");
+    assertThat(shard.maxEventTime()).isEqualTo("2026-01-01T00:16:39Z");
+    assertThat(query(manifest, "select count(*), sum(clicks) from SNAPSHOT")).containsExactly(List.of(1000L, sumTo(1000).multiply(java.math.BigInteger.valueOf(3))));
+
+    Response retry = api.post(snapshots() + "/register", registration(key, bytes), "Idempotency-Key", "spark-run-1");
+    assertThat(retry.status()).isEqualTo(200);
+    assertThat(retry.body().get("snapshotId")).isEqualTo(registered.body().get("snapshotId"));
+    Response again = api.post(snapshots() + "/register", registration(key, bytes));
+    assertThat(again.status()).isEqualTo(409);
+    assertThat(again.body().get("code").asString()).isEqualTo("shard-already-committed");
+    assertThat(store.stat(shard.key())).isPresent(); // registered shards are never deleted by a failed commit
+  }
+
+  @Test
+  void registrationChecksEveryShardBeforeCommitting() throws Exception {
+    Path good = duckParquet(10, "i::BIGINT", true);
+    String goodKey = putExternalShard(good);
+    assertRegistrationRefused(registration(goodKey, Files.size(good) + 1), "shard-size-mismatch", goodKey);
+    assertRegistrationRefused(registration(goodKey.replace("/v1/", "/v2/"), Files.size(good)), "invalid-shard-key", "/v2/");
+    String missing = "feature-sets/" + name + "/v1/data/x/missing.parquet";
+    assertRegistrationRefused(registration(missing, 10), "shard-not-found", missing);
+    assertRegistrationRefused(registration("feature-sets/" + name + "/v1/data/../../other/x.parquet", 10), "invalid-object-key", "..");
+
+    Path noCountry = duckParquet(10, "i::BIGINT", false);
+    String noCountryKey = putExternalShard(noCountry);
+    assertRegistrationRefused(registration(noCountryKey, Files.size(noCountry)), "schema-mismatch", "country");
+
+    Path nullClicks = duckParquet(10, "CASE WHEN i = 3 THEN NULL ELSE i END::BIGINT", true);
+    String nullKey = putExternalShard(nullClicks);
+    assertRegistrationRefused(registration(nullKey, Files.size(nullClicks)), "invalid-value", "'clicks'");
+
+    Path text = temp.resolve("text.parquet");
+    Files.writeString(text, "this is not parquet, although the name says so");
+    String textKey = putExternalShard(text);
+    assertRegistrationRefused(registration(textKey, Files.size(text)), "malformed-parquet", textKey);
+    assertThat(api.get(snapshots()).body().get("items")).isEmpty();
+  }
+
+  private void assertRegistrationRefused(String body, String code, String mentioned) {
+    Response response = api.post(snapshots() + "/register", body);
+    assertThat(response.status()).as(response.raw().body()).isEqualTo(400);
+    assertThat(response.body().get("code").asString()).isEqualTo(code);
+    assertThat(response.body().get("detail").asString()).contains(mentioned);
+  }
+
   @Test
   void unknownFeatureSetOrSnapshotIsNotFound() {
     Response upload = api.upload("/api/v1/feature-sets/missing/versions/1/snapshots", ARROW, () -> new ByteArrayInputStream(new byte[0]));
