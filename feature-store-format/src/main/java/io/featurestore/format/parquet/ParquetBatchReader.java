@@ -41,6 +41,7 @@ import org.apache.parquet.column.ColumnReader;
 import org.apache.parquet.column.impl.ColumnReaderImpl;
 import org.apache.parquet.column.page.PageReadStore;
 import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.hadoop.metadata.BlockMetaData;
 import org.apache.parquet.io.InputFile;
 import org.apache.parquet.io.api.Binary;
 import org.apache.parquet.io.api.PrimitiveConverter;
@@ -121,14 +122,19 @@ public final class ParquetBatchReader implements AutoCloseable {
   private final int batchRows;
   private PageReadStore rowGroup;
   private long rowGroupRemaining;
+  /** Indexes of the row groups to read, ascending, and the position in that list. */
+  private final int[] rowGroups;
+  private int nextRowGroupIndex;
   /** Index in the file of the next row to read. */
   private long nextRow;
   private boolean failed;
   private boolean closed;
 
   private ParquetBatchReader(
-      InputFile file, ParquetFileReader reader, List<FileColumn> columns, VectorSchemaRoot root, int batchRows) {
+      InputFile file, ParquetFileReader reader, List<FileColumn> columns, VectorSchemaRoot root, int batchRows,
+      int[] rowGroups) {
     this.file = file;
+    this.rowGroups = rowGroups;
     this.reader = reader;
     this.writerVersion = writerVersion(reader.getFileMetaData().getCreatedBy());
     this.root = root;
@@ -153,6 +159,18 @@ public final class ParquetBatchReader implements AutoCloseable {
    */
   public static ParquetBatchReader open(
       InputFile file, FeatureSetSchema schema, List<String> projection, BufferAllocator allocator, int batchRows) {
+    return open(file, schema, projection, allocator, batchRows, null);
+  }
+
+  /**
+   * Like {@link #open(InputFile, FeatureSetSchema, List, BufferAllocator, int)}, reading only some row
+   * groups (the streaming client reads a shard row group by row group).
+   *
+   * @param rowGroups indexes of the row groups to read, ascending; null for all
+   */
+  public static ParquetBatchReader open(
+      InputFile file, FeatureSetSchema schema, List<String> projection, BufferAllocator allocator, int batchRows,
+      int[] rowGroups) {
     requireNonNull(file, "file is null");
     requireNonNull(schema, "schema is null");
     requireNonNull(allocator, "allocator is null");
@@ -171,7 +189,15 @@ public final class ParquetBatchReader implements AutoCloseable {
         vector.setInitialCapacity(batchRows);
         vector.allocateNew();
       }
-      return new ParquetBatchReader(file, reader, matched, root, batchRows);
+      int blocks = reader.getRowGroups().size();
+      int[] selected = rowGroups == null ? java.util.stream.IntStream.range(0, blocks).toArray() : rowGroups.clone();
+      for (int i = 0; i < selected.length; i++) {
+        if (selected[i] < 0 || selected[i] >= blocks || (i > 0 && selected[i] <= selected[i - 1])) {
+          throw new IllegalArgumentException(
+              "rowGroups must be ascending indexes below " + blocks + ": " + java.util.Arrays.toString(rowGroups));
+        }
+      }
+      return new ParquetBatchReader(file, reader, matched, root, batchRows, selected);
     } catch (RuntimeException e) {
       if (root != null) {
         root.close();
@@ -241,10 +267,19 @@ public final class ParquetBatchReader implements AutoCloseable {
 
   private boolean nextRowGroup() throws IOException {
     closeRowGroup();
-    rowGroup = reader.readNextRowGroup(); // skips row groups without rows
-    if (rowGroup == null) {
+    List<BlockMetaData> blocks = reader.getRowGroups();
+    while (nextRowGroupIndex < rowGroups.length && blocks.get(rowGroups[nextRowGroupIndex]).getRowCount() == 0) {
+      nextRowGroupIndex++;
+    }
+    if (nextRowGroupIndex == rowGroups.length) {
       return false;
     }
+    int index = rowGroups[nextRowGroupIndex++];
+    nextRow = 0;
+    for (int i = 0; i < index; i++) {
+      nextRow += blocks.get(i).getRowCount();
+    }
+    rowGroup = reader.readRowGroup(index);
     rowGroupRemaining = rowGroup.getRowCount();
     for (ColumnLoader loader : loaders) {
       ColumnDescriptor leaf = loader.column.leaf();
@@ -277,7 +312,7 @@ public final class ParquetBatchReader implements AutoCloseable {
     }
   }
 
-  private static ParquetFileReader openFile(InputFile file) {
+  static ParquetFileReader openFile(InputFile file) {
     // An empty Hadoop configuration: the defaults on the classpath are not needed to decompress.
     ParquetReadOptions options =
         HadoopReadOptions.builder(new Configuration(false)).usePageChecksumVerification(true).build();

@@ -1,0 +1,135 @@
+package io.featurestore.client.read;
+
+import static java.util.Objects.requireNonNull;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * How to read a snapshot. Immutable; start from {@link #ordered()} (batch inference: snapshot order,
+ * every row exactly once across workers) or {@link #shuffled(long)} (training: deterministic shuffle
+ * per epoch, equal sample counts on every worker) and refine with the {@code with...} methods.
+ *
+ * @param columns columns to read, in batch order; empty for all. Only their bytes are fetched.
+ * @param eventTimeFrom keep rows with event time at or after this instant; null for no lower bound
+ * @param eventTimeTo keep rows with event time before this instant; null for no upper bound
+ * @param batchRows rows per batch
+ * @param shuffle training order when true, snapshot order when false
+ * @param seed shuffle seed; with the epoch it fixes the order
+ * @param shuffleBlockRows rows shuffled together (the shuffle buffer); blocks are whole row groups, so
+ *     a block holds at least this many rows and memory holds about one block per worker
+ * @param epochs passes over the data; each epoch has its own order
+ * @param rank this worker's index, 0 .. worldSize - 1
+ * @param worldSize number of workers reading the snapshot together
+ * @param remainder shuffled reads only: what happens to the rows that do not divide evenly among workers
+ */
+public record ReadOptions(
+    List<String> columns,
+    Instant eventTimeFrom,
+    Instant eventTimeTo,
+    int batchRows,
+    boolean shuffle,
+    long seed,
+    long shuffleBlockRows,
+    int epochs,
+    int rank,
+    int worldSize,
+    Remainder remainder) {
+  public static final int DEFAULT_BATCH_ROWS = 8192;
+  public static final long DEFAULT_SHUFFLE_BLOCK_ROWS = 262_144;
+
+  /**
+   * Balancing of a shuffled read across workers. Every worker gets the same number of samples, so
+   * the same number of batches, so distributed training does not wait on one worker at an epoch's end.
+   */
+  public enum Remainder {
+    /** Each worker gets floor(rows / worldSize) samples; up to worldSize - 1 rows are left out of the epoch. */
+    DROP,
+    /** Each worker gets ceil(rows / worldSize) samples; the last ones repeat rows from the start of the order. */
+    PAD
+  }
+
+  public ReadOptions {
+    columns = List.copyOf(requireNonNull(columns, "columns is null"));
+    requireNonNull(remainder, "remainder is null");
+    if (batchRows < 1) {
+      throw new IllegalArgumentException("batchRows must be positive, got " + batchRows);
+    }
+    if (shuffleBlockRows < 1 || epochs < 1) {
+      throw new IllegalArgumentException("shuffleBlockRows and epochs must be positive: " + shuffleBlockRows + ", " + epochs);
+    }
+    if (worldSize < 1 || rank < 0 || rank >= worldSize) {
+      throw new IllegalArgumentException("rank must be in 0.." + (worldSize - 1) + ", got rank " + rank + " of " + worldSize);
+    }
+    if (eventTimeFrom != null && eventTimeTo != null && !eventTimeFrom.isBefore(eventTimeTo)) {
+      throw new IllegalArgumentException("eventTimeFrom " + eventTimeFrom + " is not before eventTimeTo " + eventTimeTo);
+    }
+  }
+
+  /** Snapshot order, all columns, one epoch, one worker. */
+  public static ReadOptions ordered() {
+    return new ReadOptions(List.of(), null, null, DEFAULT_BATCH_ROWS, false, 0, DEFAULT_SHUFFLE_BLOCK_ROWS, 1, 0, 1, Remainder.DROP);
+  }
+
+  /** Shuffled with the seed, all columns, one epoch, one worker, remainder dropped. */
+  public static ReadOptions shuffled(long seed) {
+    return new ReadOptions(List.of(), null, null, DEFAULT_BATCH_ROWS, true, seed, DEFAULT_SHUFFLE_BLOCK_ROWS, 1, 0, 1, Remainder.DROP);
+  }
+
+  public ReadOptions withColumns(List<String> columns) {
+    return new ReadOptions(columns, eventTimeFrom, eventTimeTo, batchRows, shuffle, seed, shuffleBlockRows, epochs, rank, worldSize, remainder);
+  }
+
+  /** Rows with event time in [from, to); either may be null. */
+  public ReadOptions withEventTimeRange(Instant from, Instant to) {
+    return new ReadOptions(columns, from, to, batchRows, shuffle, seed, shuffleBlockRows, epochs, rank, worldSize, remainder);
+  }
+
+  public ReadOptions withBatchRows(int batchRows) {
+    return new ReadOptions(columns, eventTimeFrom, eventTimeTo, batchRows, shuffle, seed, shuffleBlockRows, epochs, rank, worldSize, remainder);
+  }
+
+  public ReadOptions withShuffleBlockRows(long shuffleBlockRows) {
+    return new ReadOptions(columns, eventTimeFrom, eventTimeTo, batchRows, shuffle, seed, shuffleBlockRows, epochs, rank, worldSize, remainder);
+  }
+
+  public ReadOptions withEpochs(int epochs) {
+    return new ReadOptions(columns, eventTimeFrom, eventTimeTo, batchRows, shuffle, seed, shuffleBlockRows, epochs, rank, worldSize, remainder);
+  }
+
+  /** This worker's part: rank {@code rank} of {@code worldSize} workers. */
+  public ReadOptions withWorker(int rank, int worldSize) {
+    return new ReadOptions(columns, eventTimeFrom, eventTimeTo, batchRows, shuffle, seed, shuffleBlockRows, epochs, rank, worldSize, remainder);
+  }
+
+  public ReadOptions withRemainder(Remainder remainder) {
+    return new ReadOptions(columns, eventTimeFrom, eventTimeTo, batchRows, shuffle, seed, shuffleBlockRows, epochs, rank, worldSize, remainder);
+  }
+
+  /**
+   * What a resumed read must share with the read it continues: everything that decides which rows
+   * come in which order (not the batch size or the columns).
+   */
+  String orderKey() {
+    return "from=" + eventTimeFrom + ";to=" + eventTimeTo + ";shuffle=" + shuffle + ";seed=" + seed + ";block="
+        + shuffleBlockRows + ";rank=" + rank + ";world=" + worldSize + ";remainder=" + remainder;
+  }
+
+  /** Rows one worker reads per epoch out of {@code total}. */
+  long workerRows(long total) {
+    if (!shuffle) {
+      return workerStart(total, rank + 1) - workerStart(total, rank);
+    }
+    return remainder == Remainder.DROP ? total / worldSize : (total + worldSize - 1) / worldSize;
+  }
+
+  /** Global position of this worker's first row: workers' ranges are contiguous and in rank order. */
+  long workerStart(long total) {
+    return shuffle ? rank * workerRows(total) : workerStart(total, rank);
+  }
+
+  /** Unshuffled split: every row exactly once, sizes differing by at most one. */
+  private long workerStart(long total, int r) {
+    return Math.multiplyExact(total, r) / worldSize;
+  }
+}

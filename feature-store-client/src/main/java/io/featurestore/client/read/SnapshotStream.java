@@ -1,0 +1,319 @@
+package io.featurestore.client.read;
+
+import static java.util.Objects.requireNonNull;
+
+import io.featurestore.api.FeatureStoreException;
+import io.featurestore.api.manifest.SnapshotManifest;
+import io.featurestore.api.schema.Column;
+import io.featurestore.api.storage.ObjectStore;
+import io.featurestore.client.read.ReadPlan.Unit;
+import io.featurestore.format.arrow.ArrowSchemas;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.types.pojo.Schema;
+
+/**
+ * A worker's stream of batches from one snapshot, read straight from the bucket: units (row groups)
+ * are fetched and decoded in parallel ahead of the consumer within a memory budget, then their rows
+ * are delivered in the order {@link SampleOrder} fixes for the worker.
+ *
+ * <p>Use: {@code while (stream.next()) { VectorSchemaRoot batch = stream.batch(); ... }}. The stream
+ * owns the batch and refills it on every {@link #next()}; it is valid until then (transfer its
+ * vectors to keep them longer). A batch never spans two epochs; {@link #epoch()} says which one it
+ * belongs to. {@link #state()} after a batch is the position to resume from. Not thread-safe: one
+ * consumer thread. Closing it frees every buffer it holds.
+ *
+ * <p>Errors are {@link FeatureStoreException}s: a corrupt shard is {@code malformed-parquet} naming
+ * the shard; an unreachable bucket is kind {@code UNAVAILABLE} (after the store's own retries).
+ */
+public final class SnapshotStream implements AutoCloseable {
+  private final SnapshotManifest manifest;
+  private final ReadOptions options;
+  private final ReadPlan plan;
+  private final long[] unitRows;
+  private final UnitLoader loader;
+  private final ExecutorService pool;
+  private final long memoryBudget;
+  private final BufferAllocator allocator;
+  private final VectorSchemaRoot batch;
+  private final int[] batchShard;
+  private final long[] batchRow;
+  private final String orderKey;
+
+  private int epoch;
+  /** Samples of this worker delivered in the epoch, up to the end of the current batch. */
+  private long position;
+  private SampleOrder order;
+  private final ArrayDeque<Segment> segments = new ArrayDeque<>();
+  private UnitPrefetcher prefetcher;
+  private Block block;
+  private boolean finished;
+  private boolean closed;
+
+  /** Positions {@code [from, to)} of a block's row order that this worker takes. */
+  private static final class Segment {
+    final int block;
+    long cursor;
+    final long to;
+
+    Segment(int block, long from, long to) {
+      this.block = block;
+      this.cursor = from;
+      this.to = to;
+    }
+  }
+
+  /** The loaded units of one block, their rows concatenated. */
+  private record Block(int index, Unit[] units, VectorSchemaRoot[] roots, long[] offsets, int[] rowOrder) {}
+
+  /**
+   * Opens a stream; reads the shards' footers (in parallel) to plan, but no data yet.
+   *
+   * @param resume a state from {@link #state()} of an earlier stream over the same snapshot with the
+   *     same ordering options, or null to start at the beginning
+   * @param allocator parent of this stream's memory; the stream makes and closes a child of it
+   */
+  public SnapshotStream(
+      SnapshotManifest manifest, ObjectStore store, ReadOptions options, ReaderState resume, ExecutorService pool,
+      BufferAllocator allocator, long memoryBudget) {
+    this.manifest = requireNonNull(manifest, "manifest is null");
+    this.options = requireNonNull(options, "options is null");
+    this.pool = requireNonNull(pool, "pool is null");
+    this.memoryBudget = memoryBudget;
+    this.orderKey = options.orderKey();
+    this.allocator = allocator.newChildAllocator("snapshot-" + manifest.snapshotId(), 0, Long.MAX_VALUE);
+    VectorSchemaRoot created = null;
+    try {
+      List<Column> columns = columns(manifest, options.columns());
+      this.loader = new UnitLoader(manifest, store, options.columns(), this.allocator);
+      this.plan = ReadPlan.build(manifest, store, options, pool, this.allocator);
+      this.unitRows = plan.unitRows();
+      created = VectorSchemaRoot.create(new Schema(columns.stream().map(ArrowSchemas::toArrow).toList()), this.allocator);
+      this.batch = created;
+      this.batchShard = new int[options.batchRows()];
+      this.batchRow = new long[options.batchRows()];
+      if (resume != null) {
+        checkResumable(resume);
+        epoch = resume.epoch();
+        position = resume.position();
+      }
+      startEpoch();
+    } catch (RuntimeException e) {
+      if (created != null) {
+        created.close();
+      }
+      this.allocator.close();
+      throw e;
+    }
+  }
+
+  private static List<Column> columns(SnapshotManifest manifest, List<String> names) {
+    List<Column> all = manifest.schema().columns();
+    if (names.isEmpty()) {
+      return all;
+    }
+    List<Column> result = new ArrayList<>();
+    for (String name : names) {
+      result.add(all.stream().filter(c -> c.name().equals(name)).findFirst().orElseThrow(() ->
+          FeatureStoreException.invalid("unknown-column", "column '" + name + "' is not in feature set '"
+              + manifest.featureSet() + "'; its columns are " + all.stream().map(Column::name).toList())));
+    }
+    return result;
+  }
+
+  private void checkResumable(ReaderState state) {
+    if (!state.snapshotId().equals(manifest.snapshotId()) || !state.orderKey().equals(orderKey)) {
+      throw FeatureStoreException.invalid(
+          "invalid-resume-state",
+          "the state is of snapshot " + state.snapshotId() + " read with [" + state.orderKey() + "]; this stream reads "
+              + manifest.snapshotId() + " with [" + orderKey + "]");
+    }
+    if (state.epoch() >= options.epochs()) {
+      throw FeatureStoreException.invalid(
+          "invalid-resume-state", "the state is in epoch " + state.epoch() + " but the read has " + options.epochs());
+    }
+  }
+
+  /** Plans the current epoch from {@link #position} on and starts loading its units. */
+  private void startEpoch() {
+    closeEpoch();
+    order = new SampleOrder(unitRows, options.shuffle(), options.seed(), epoch, options.shuffleBlockRows());
+    long total = order.totalRows();
+    long rows = options.workerRows(total);
+    long start = options.workerStart(total);
+    List<Unit> sequence = new ArrayList<>();
+    for (long p = position; p < rows; ) {
+      long global = (start + p) % total; // only a padded read wraps around
+      int b = order.blockOf(global);
+      long offset = global - order.blockStart(b);
+      long take = Math.min(rows - p, order.blockRows(b) - offset);
+      segments.add(new Segment(b, offset, offset + take));
+      for (int u : order.blockUnits(b)) {
+        sequence.add(plan.units().get(u));
+      }
+      p += take;
+    }
+    prefetcher = new UnitPrefetcher(sequence, loader, pool, memoryBudget);
+  }
+
+  /**
+   * Loads the next batch.
+   *
+   * @return false once every epoch is read
+   */
+  public boolean next() {
+    if (closed) {
+      throw new IllegalStateException("the stream is closed");
+    }
+    int rows = 0;
+    for (FieldVector vector : batch.getFieldVectors()) {
+      vector.reset();
+    }
+    while (rows < options.batchRows() && !finished) {
+      Segment segment = segments.peek();
+      if (segment == null) {
+        if (rows > 0) {
+          break; // a batch ends with its epoch
+        }
+        if (epoch + 1 >= options.epochs()) {
+          finished = true;
+          break;
+        }
+        epoch++;
+        position = 0;
+        startEpoch();
+        continue;
+      }
+      Block current = blockFor(segment.block);
+      int n = (int) Math.min(options.batchRows() - rows, segment.to - segment.cursor);
+      copyRows(current, segment, rows, n);
+      segment.cursor += n;
+      rows += n;
+      position += n;
+      if (segment.cursor == segment.to) {
+        segments.poll();
+      }
+    }
+    for (FieldVector vector : batch.getFieldVectors()) {
+      vector.setValueCount(rows);
+    }
+    batch.setRowCount(rows);
+    return rows > 0;
+  }
+
+  private void copyRows(Block current, Segment segment, int at, int n) {
+    List<FieldVector> out = batch.getFieldVectors();
+    for (int i = 0; i < n; i++) {
+      int local = current.rowOrder()[(int) (segment.cursor + i)];
+      int u = Arrays.binarySearch(current.offsets(), local);
+      u = u >= 0 ? u : -u - 2;
+      int row = (int) (local - current.offsets()[u]);
+      VectorSchemaRoot from = current.roots()[u];
+      for (int c = 0; c < out.size(); c++) {
+        out.get(c).copyFromSafe(row, at + i, from.getVector(c));
+      }
+      Unit unit = current.units()[u];
+      batchShard[at + i] = unit.shard();
+      batchRow[at + i] = unit.firstRow() + (unit.selection() == null ? row : unit.selection()[row]);
+    }
+  }
+
+  private Block blockFor(int index) {
+    if (block != null && block.index() == index) {
+      return block;
+    }
+    releaseBlock();
+    int[] unitIndexes = order.blockUnits(index);
+    Unit[] units = new Unit[unitIndexes.length];
+    VectorSchemaRoot[] roots = new VectorSchemaRoot[unitIndexes.length];
+    long[] offsets = new long[unitIndexes.length];
+    long offset = 0;
+    for (int i = 0; i < unitIndexes.length; i++) {
+      units[i] = plan.units().get(unitIndexes[i]);
+      offsets[i] = offset;
+      offset += units[i].rows();
+    }
+    block = new Block(index, units, roots, offsets, order.rowOrder(index));
+    for (int i = 0; i < units.length; i++) {
+      roots[i] = prefetcher.take(); // roots of a failed take stay null and are skipped on release
+    }
+    return block;
+  }
+
+  private void releaseBlock() {
+    if (block == null) {
+      return;
+    }
+    for (int i = 0; i < block.roots().length; i++) {
+      if (block.roots()[i] != null) {
+        block.roots()[i].close();
+        prefetcher.release(block.units()[i]);
+      }
+    }
+    block = null;
+  }
+
+  /** The current batch; owned by the stream, refilled by {@link #next()}. */
+  public VectorSchemaRoot batch() {
+    return batch;
+  }
+
+  /** The epoch of the current batch, from 0. */
+  public int epoch() {
+    return epoch;
+  }
+
+  /** A plain-Java view of row {@code index} of the current batch. */
+  public Row row(int index) {
+    return new Row(batch, index);
+  }
+
+  /** Index in the manifest's shard list of the shard that row {@code index} of the current batch came from. */
+  public int shardOf(int index) {
+    return batchShard[index];
+  }
+
+  /** Index within its shard of row {@code index} of the current batch: with {@link #shardOf}, where to join predictions back. */
+  public long rowInShard(int index) {
+    return batchRow[index];
+  }
+
+  /** Where the stream stands after the current batch; pass it to a new stream to continue from here. */
+  public ReaderState state() {
+    return new ReaderState(manifest.snapshotId(), orderKey, epoch, position);
+  }
+
+  /** Rows this worker reads per epoch. */
+  public long rowsPerEpoch() {
+    return options.workerRows(order.totalRows());
+  }
+
+  private void closeEpoch() {
+    releaseBlock();
+    segments.clear();
+    if (prefetcher != null) {
+      prefetcher.close();
+      prefetcher = null;
+    }
+  }
+
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    try {
+      closeEpoch();
+      batch.close();
+    } finally {
+      allocator.close();
+    }
+  }
+}

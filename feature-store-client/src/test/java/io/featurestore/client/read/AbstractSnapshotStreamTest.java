@@ -1,0 +1,230 @@
+package io.featurestore.client.read;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.featurestore.api.FeatureStoreException;
+import io.featurestore.api.manifest.ShardEntry;
+import io.featurestore.api.manifest.SnapshotManifest;
+import io.featurestore.api.storage.ObjectInput;
+import io.featurestore.api.storage.ObjectStore;
+import io.featurestore.client.read.ReadOptions.Remainder;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.stream.LongStream;
+import org.apache.arrow.memory.RootAllocator;
+import org.apache.arrow.vector.BigIntVector;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Streaming a snapshot from a bucket: order, sharding across workers, shuffle, resume, filters. */
+abstract class AbstractSnapshotStreamTest {
+  static final int ROWS = 200_000;
+  /** Shared by every stream test in the JVM; daemon threads, so it never holds the JVM open. */
+  static final ExecutorService POOL = Executors.newFixedThreadPool(4, r -> {
+    Thread t = new Thread(r, "test-read");
+    t.setDaemon(true);
+    return t;
+  });
+
+  RootAllocator allocator;
+
+  /** The store holding {@link #manifest()}. */
+  abstract ObjectStore store();
+
+  abstract SnapshotManifest manifest();
+
+  @BeforeEach
+  void allocate() {
+    allocator = new RootAllocator();
+  }
+
+  @AfterEach
+  void noLeaks() {
+    allocator.close(); // fails on a buffer a stream did not free
+  }
+
+  SnapshotStream open(ReadOptions options, ReaderState resume) {
+    return new SnapshotStream(manifest(), store(), options, resume, POOL, allocator, 8L * 1024 * 1024);
+  }
+
+  /** Ids in delivery order, and the number of batches. */
+  record Read(List<Long> ids, int batches) {}
+
+  Read read(ReadOptions options) {
+    try (SnapshotStream stream = open(options, null)) {
+      return drain(stream, Integer.MAX_VALUE);
+    }
+  }
+
+  static Read drain(SnapshotStream stream, int maxBatches) {
+    List<Long> ids = new ArrayList<>();
+    int batches = 0;
+    while (batches < maxBatches && stream.next()) {
+      BigIntVector id = (BigIntVector) stream.batch().getVector("id");
+      for (int i = 0; i < stream.batch().getRowCount(); i++) {
+        ids.add(id.get(i));
+      }
+      batches++;
+    }
+    return new Read(ids, batches);
+  }
+
+  @Test
+  void orderedReadDeliversEveryRowInSnapshotOrderWithItsPosition() {
+    assertThat(manifest().shards()).hasSizeGreaterThan(3);
+    try (SnapshotStream stream = open(ReadOptions.ordered().withBatchRows(7000), null)) {
+      long expected = 0;
+      while (stream.next()) {
+        var batch = stream.batch();
+        for (int i = 0; i < batch.getRowCount(); i++, expected++) {
+          assertThat(((BigIntVector) batch.getVector("id")).get(i)).isEqualTo(expected);
+          // Shards hold consecutive ids, so the position names the row exactly.
+          long firstIdOfShard = manifest().shards().subList(0, stream.shardOf(i)).stream().mapToLong(ShardEntry::rows).sum();
+          assertThat(firstIdOfShard + stream.rowInShard(i)).isEqualTo(expected);
+        }
+        Row row = stream.row(0);
+        long id = (Long) row.get("id");
+        assertThat(row.get("event_time")).isEqualTo(TestSnapshots.time(id));
+        assertThat(row.get("score")).isEqualTo(id / 10f);
+        assertThat(row.get("embedding")).isEqualTo(List.of((float) id, id + 1f, id + 2f, id + 3f));
+      }
+      assertThat(expected).isEqualTo(ROWS);
+    }
+  }
+
+  @Test
+  void orderedWorkersTogetherReadEveryRowExactlyOnce() {
+    for (int world = 1; world <= 4; world++) {
+      List<Long> all = new ArrayList<>();
+      for (int rank = 0; rank < world; rank++) {
+        List<Long> ids = read(ReadOptions.ordered().withWorker(rank, world)).ids();
+        assertThat(ids.size()).isBetween(ROWS / world, ROWS / world + 1);
+        all.addAll(ids);
+      }
+      assertThat(all).isEqualTo(LongStream.range(0, ROWS).boxed().toList());
+    }
+  }
+
+  @Test
+  void shuffleIsDeterministicPerSeedAndEpoch() {
+    ReadOptions options = ReadOptions.shuffled(7).withShuffleBlockRows(30_000).withEpochs(2).withBatchRows(5000);
+    List<Long> first = read(options).ids();
+    assertThat(first).hasSize(2 * ROWS);
+    List<Long> epoch0 = first.subList(0, ROWS);
+    List<Long> epoch1 = first.subList(ROWS, 2 * ROWS);
+    assertThat(new HashSet<>(epoch0)).hasSize(ROWS);
+    assertThat(new HashSet<>(epoch1)).hasSize(ROWS);
+    assertThat(epoch0).isNotEqualTo(epoch1).isNotEqualTo(LongStream.range(0, ROWS).boxed().toList());
+    assertThat(read(options).ids()).isEqualTo(first);
+    assertThat(read(options.withBatchRows(777)).ids()).isEqualTo(first); // batch size does not change the order
+    assertThat(read(ReadOptions.shuffled(8).withShuffleBlockRows(30_000)).ids()).isNotEqualTo(epoch0);
+  }
+
+  @Test
+  void workersShareOneGlobalOrderWithEqualBatchCounts() {
+    ReadOptions options = ReadOptions.shuffled(11).withShuffleBlockRows(40_000).withBatchRows(4096);
+    List<Long> global = read(options).ids();
+    for (int world : new int[] {2, 3, 7}) {
+      List<Long> concatenated = new ArrayList<>();
+      Set<Integer> batchCounts = new HashSet<>();
+      for (int rank = 0; rank < world; rank++) {
+        Read part = read(options.withWorker(rank, world));
+        assertThat(part.ids()).hasSize(ROWS / world);
+        concatenated.addAll(part.ids());
+        batchCounts.add(part.batches());
+      }
+      assertThat(batchCounts).hasSize(1);
+      assertThat(concatenated).isEqualTo(global.subList(0, world * (ROWS / world)));
+
+      Set<Long> padded = new HashSet<>();
+      for (int rank = 0; rank < world; rank++) {
+        List<Long> ids = read(options.withWorker(rank, world).withRemainder(Remainder.PAD)).ids();
+        assertThat(ids).hasSize((ROWS + world - 1) / world);
+        padded.addAll(ids);
+      }
+      assertThat(padded).hasSize(ROWS);
+    }
+  }
+
+  @Test
+  void resumeDeliversExactlyTheRemainingSamples() {
+    ReadOptions options = ReadOptions.shuffled(3).withShuffleBlockRows(50_000).withEpochs(2).withBatchRows(3000).withWorker(1, 2);
+    List<Long> uninterrupted = read(options).ids();
+    for (int stopAfter : new int[] {1, 20, 33, 34, 50}) {
+      List<Long> resumed = new ArrayList<>();
+      ReaderState state;
+      try (SnapshotStream stream = open(options, null)) {
+        resumed.addAll(drain(stream, stopAfter).ids());
+        state = ReaderState.decode(stream.state().encode());
+      }
+      try (SnapshotStream stream = open(options.withBatchRows(1234), state)) {
+        resumed.addAll(drain(stream, Integer.MAX_VALUE).ids());
+      }
+      assertThat(resumed).as("stopped after %d batches", stopAfter).isEqualTo(uninterrupted);
+    }
+    ReaderState other = new ReaderState(manifest().snapshotId(), ReadOptions.shuffled(4).orderKey(), 0, 10);
+    assertThatThrownBy(() -> open(options, other))
+        .isInstanceOfSatisfying(FeatureStoreException.class, e -> assertThat(e.code()).isEqualTo("invalid-resume-state"));
+  }
+
+  @Test
+  void projectionReadsOnlyTheRequestedColumns() {
+    try (SnapshotStream stream = open(ReadOptions.ordered().withColumns(List.of("embedding", "id")), null)) {
+      assertThat(stream.next()).isTrue();
+      assertThat(stream.batch().getSchema().getFields()).extracting(f -> f.getName()).containsExactly("embedding", "id");
+      assertThat(stream.row(5).get("embedding")).isEqualTo(List.of(5f, 6f, 7f, 8f));
+    }
+    assertThatThrownBy(() -> open(ReadOptions.ordered().withColumns(List.of("nope")), null))
+        .isInstanceOfSatisfying(FeatureStoreException.class, e -> assertThat(e.code()).isEqualTo("unknown-column"));
+  }
+
+  @Test
+  void eventTimeRangeKeepsExactlyTheRowsInside() {
+    ReadOptions range = ReadOptions.ordered().withEventTimeRange(TestSnapshots.time(12_345), TestSnapshots.time(150_001));
+    assertThat(read(range).ids()).isEqualTo(LongStream.range(12_345, 150_001).boxed().toList());
+    List<Long> shuffled = read(ReadOptions.shuffled(5).withEventTimeRange(TestSnapshots.time(199_990), null)).ids();
+    assertThat(shuffled).containsExactlyInAnyOrderElementsOf(LongStream.range(199_990, ROWS).boxed().toList());
+  }
+
+  @Test
+  void tinyMemoryBudgetStillReads() {
+    try (SnapshotStream stream = new SnapshotStream(manifest(), store(), ReadOptions.ordered(), null, POOL, allocator, 1)) {
+      assertThat(drain(stream, Integer.MAX_VALUE).ids()).hasSize(ROWS);
+    }
+  }
+
+  @Test
+  void corruptShardFailsNamingIt() throws Exception {
+    ShardEntry shard = manifest().shards().get(1);
+    byte[] bytes = new byte[(int) shard.bytes()];
+    try (ObjectInput input = store().open(shard.key())) {
+      input.readFully(0, bytes, 0, bytes.length);
+    }
+    String corruptName = "corrupt-" + manifest().featureSet();
+    var corruptKey = io.featurestore.api.storage.ObjectKey.of(shard.key().path() + ".corrupt"); // other tests keep the good shard
+    for (int i = 100; i < 5000; i++) {
+      bytes[i] ^= 0x5A;
+    }
+    store().put(corruptKey, bytes);
+    List<ShardEntry> shards = new ArrayList<>(manifest().shards());
+    shards.set(1, new ShardEntry(corruptKey, shard.format(), shard.rows(), shard.bytes(), shard.crc32c(),
+        shard.minEventTime(), shard.maxEventTime(), shard.partition(), shard.addedBy()));
+    SnapshotManifest m = manifest();
+    SnapshotManifest corrupt = new SnapshotManifest(m.formatVersion(), corruptName, m.version(), m.snapshotId(), m.sequenceNumber(),
+        m.parentSnapshotId(), m.operation(), m.committedAt(), m.schema(), m.rowCount(), m.byteCount(), shards);
+    assertThatThrownBy(() -> {
+      try (SnapshotStream stream = new SnapshotStream(corrupt, store(), ReadOptions.ordered(), null, POOL, allocator, 1 << 20)) {
+        drain(stream, Integer.MAX_VALUE);
+      }
+    }).isInstanceOfSatisfying(FeatureStoreException.class, e -> {
+      assertThat(e.code()).isEqualTo("malformed-parquet");
+      assertThat(e.getMessage()).contains(corruptKey.path());
+    });
+  }
+}
