@@ -272,14 +272,21 @@ public final class S3ObjectStore implements ObjectStore {
         throw new java.io.EOFException(
             "range " + position + "+" + len + " is outside object '" + key + "' of " + length + " bytes");
       }
-      try (InputStream in = get(position, position + len - 1)) {
-        int done = 0;
-        while (done < len) {
-          int n = in.read(buffer, offset + done, len - done);
-          if (n < 0) {
-            throw new java.io.EOFException("object '" + key + "' ended early at " + (position + done));
+      int done = 0;
+      int drops = 0;
+      while (done < len) {
+        try (InputStream in = get(position + done, position + len - 1)) {
+          while (done < len) {
+            int n = in.read(buffer, offset + done, len - done);
+            if (n < 0) {
+              throw new java.io.EOFException("object '" + key + "' ended early at " + (position + done));
+            }
+            done += n;
           }
-          done += n;
+        } catch (IOException e) {
+          // The connection dropped mid-body (the SDK retries only until the body starts): continue
+          // with a GET of the bytes not yet read.
+          drops = afterDrop(e, drops);
         }
       }
     }
@@ -289,7 +296,69 @@ public final class S3ObjectStore implements ObjectStore {
       if (position >= length) {
         return InputStream.nullInputStream();
       }
-      return get(position, length - 1);
+      return new ResumingStream(position);
+    }
+
+    /** Counts a dropped read and waits before the next attempt; rethrows once retries are used up. */
+    private int afterDrop(IOException e, int drops) throws IOException {
+      if (drops >= config.maxRetries()) {
+        throw e;
+      }
+      try {
+        Thread.sleep(Math.min(2000, 50L << drops));
+      } catch (InterruptedException interrupted) {
+        Thread.currentThread().interrupt();
+        throw e;
+      }
+      return drops + 1;
+    }
+
+    /** A sequential read of the rest of the object that reopens at the current byte when the connection drops. */
+    private final class ResumingStream extends InputStream {
+      private long position;
+      private InputStream in;
+      private int drops;
+
+      ResumingStream(long position) {
+        this.position = position;
+        this.in = get(position, length - 1);
+      }
+
+      @Override
+      public int read() throws IOException {
+        byte[] one = new byte[1];
+        return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+      }
+
+      @Override
+      public int read(byte[] buffer, int offset, int len) throws IOException {
+        while (true) {
+          if (position >= length) {
+            return -1;
+          }
+          try {
+            int n = in.read(buffer, offset, len);
+            if (n < 0) {
+              throw new java.io.EOFException("object '" + key + "' ended early at " + position);
+            }
+            position += n;
+            return n;
+          } catch (IOException e) {
+            drops = afterDrop(e, drops);
+            try {
+              in.close();
+            } catch (IOException ignored) {
+              // the connection is already broken
+            }
+            in = get(position, length - 1);
+          }
+        }
+      }
+
+      @Override
+      public void close() throws IOException {
+        in.close();
+      }
     }
 
     private InputStream get(long first, long last) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.featurestore.api.ErrorKind;
 import io.featurestore.api.FeatureStoreException;
+import io.featurestore.api.storage.ObjectInput;
 import io.featurestore.api.storage.ObjectKey;
 import io.featurestore.api.storage.ObjectStore;
 import io.featurestore.api.storage.ObjectUpload;
@@ -47,6 +48,33 @@ class S3ObjectStoreTest extends AbstractObjectStoreTest {
   @Override
   protected ObjectStore store() {
     return store;
+  }
+
+  @Test
+  void droppedConnectionsResumeFromTheByteAlreadyRead() throws Exception {
+    byte[] content = new byte[3 * 1024 * 1024 + 17];
+    new java.util.Random(1).nextBytes(content);
+    ObjectKey key = ObjectKey.of("big/object.bin");
+    store.put(key, content);
+    try (DroppingProxy proxy = new DroppingProxy(server.endpoint(), 700_000, 3);
+        S3ObjectStore flaky = new S3ObjectStore(withEndpoint(config, proxy.endpoint()))) {
+      byte[] read = new byte[content.length];
+      try (ObjectInput input = flaky.open(key)) {
+        input.readFully(0, read, 0, read.length);
+        assertThat(read).isEqualTo(content);
+        try (java.io.InputStream stream = input.newStream(5)) {
+          assertThat(stream.readAllBytes()).isEqualTo(java.util.Arrays.copyOfRange(content, 5, content.length));
+        }
+      }
+      assertThat(proxy.cuts.get()).isEqualTo(3);
+    }
+  }
+
+  private static S3StoreConfig withEndpoint(S3StoreConfig c, java.net.URI endpoint) {
+    return new S3StoreConfig(
+        c.bucket(), c.prefix(), endpoint, c.region(), c.pathStyle(), c.accessKey(), c.secretKey(), c.partSize(),
+        c.maxPartsInFlight(), c.uploadThreads(), c.checksums(), c.serverSideEncryption(), c.kmsKeyId(),
+        c.requestTimeout(), c.maxRetries());
   }
 
   @Test
