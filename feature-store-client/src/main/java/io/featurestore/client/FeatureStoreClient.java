@@ -10,13 +10,18 @@ import io.featurestore.api.storage.ObjectStore;
 import io.featurestore.client.read.ReadOptions;
 import io.featurestore.client.read.ReaderState;
 import io.featurestore.client.read.SnapshotStream;
+import io.featurestore.client.shards.CachedShards;
+import io.featurestore.client.shards.DirectShards;
+import io.featurestore.client.shards.ShardSource;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -53,7 +58,7 @@ public final class FeatureStoreClient implements AutoCloseable {
       JsonMapper.builder().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
 
   private final URI serverUrl;
-  private final ObjectStore bucket;
+  private final ShardSource shards;
   private final Duration requestTimeout;
   private final long memoryBudget;
   private final HttpClient http;
@@ -62,7 +67,7 @@ public final class FeatureStoreClient implements AutoCloseable {
 
   private FeatureStoreClient(Builder builder) {
     this.serverUrl = builder.serverUrl;
-    this.bucket = builder.bucket;
+    this.shards = builder.shards();
     this.requestTimeout = builder.requestTimeout;
     this.memoryBudget = builder.memoryBudget;
     this.http = HttpClient.newBuilder().connectTimeout(builder.requestTimeout).build();
@@ -133,10 +138,10 @@ public final class FeatureStoreClient implements AutoCloseable {
    * closes the stream before the client.
    */
   public SnapshotStream read(SnapshotManifest manifest, ReadOptions options, ReaderState resume) {
-    if (bucket == null) {
+    if (shards == null) {
       throw new IllegalStateException("reading needs the bucket: build the client with bucket(...)");
     }
-    return new SnapshotStream(manifest, bucket, options, resume, pool, allocator, memoryBudget);
+    return new SnapshotStream(manifest, shards, options, resume, pool, allocator, memoryBudget);
   }
 
   private static String snapshotsPath(String featureSet, String version) {
@@ -200,8 +205,8 @@ public final class FeatureStoreClient implements AutoCloseable {
     try {
       allocator.close();
     } finally {
-      if (bucket != null) {
-        bucket.close();
+      if (shards != null) {
+        shards.close();
       }
     }
   }
@@ -213,6 +218,8 @@ public final class FeatureStoreClient implements AutoCloseable {
     private Duration requestTimeout = Duration.ofSeconds(30);
     private int parallelism = Math.max(2, Runtime.getRuntime().availableProcessors());
     private long memoryBudget = 256L * 1024 * 1024;
+    private Path cacheDirectory;
+    private long cacheBytes;
 
     private Builder() {}
 
@@ -257,6 +264,35 @@ public final class FeatureStoreClient implements AutoCloseable {
       }
       this.memoryBudget = bytes;
       return this;
+    }
+
+    /**
+     * Keeps whole shards in a local directory of at most {@code maxBytes} (least recently used
+     * evicted), each checked against the manifest's CRC32C when downloaded: repeated epochs then
+     * read local disk. Shards larger than the cache are read from the bucket.
+     */
+    public Builder shardCache(Path directory, long maxBytes) {
+      this.cacheDirectory = requireNonNull(directory, "directory is null");
+      if (maxBytes < 1) {
+        throw new IllegalArgumentException("cache maxBytes must be positive, got " + maxBytes);
+      }
+      this.cacheBytes = maxBytes;
+      return this;
+    }
+
+    private ShardSource shards() {
+      if (bucket == null) {
+        return null;
+      }
+      ShardSource direct = new DirectShards(bucket);
+      if (cacheDirectory == null) {
+        return direct;
+      }
+      try {
+        return new CachedShards(direct, cacheDirectory, cacheBytes);
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot open the shard cache in " + cacheDirectory, e);
+      }
     }
 
     public FeatureStoreClient build() {

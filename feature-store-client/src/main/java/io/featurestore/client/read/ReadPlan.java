@@ -3,7 +3,7 @@ package io.featurestore.client.read;
 import io.featurestore.api.manifest.ShardEntry;
 import io.featurestore.api.manifest.SnapshotManifest;
 import io.featurestore.api.storage.ObjectInput;
-import io.featurestore.api.storage.ObjectStore;
+import io.featurestore.client.shards.ShardSource;
 import io.featurestore.format.arrow.TimestampMicros;
 import io.featurestore.format.parquet.ObjectInputFile;
 import io.featurestore.format.parquet.ParquetBatchReader;
@@ -51,36 +51,36 @@ final class ReadPlan {
   }
 
   static ReadPlan build(
-      SnapshotManifest manifest, ObjectStore store, ReadOptions options, ExecutorService pool, BufferAllocator allocator) {
+      SnapshotManifest manifest, ShardSource shards, ReadOptions options, ExecutorService pool, BufferAllocator allocator) {
     Long from = micros(options.eventTimeFrom());
     Long to = micros(options.eventTimeTo());
-    List<CompletableFuture<List<Unit>>> shards = new ArrayList<>();
+    List<CompletableFuture<List<Unit>>> footers = new ArrayList<>();
     for (int s = 0; s < manifest.shards().size(); s++) {
       ShardEntry shard = manifest.shards().get(s);
       if (shard.rows() == 0 || !overlaps(micros(shard.minEventTime()), micros(shard.maxEventTime()), from, to)) {
         continue;
       }
       int index = s;
-      shards.add(CompletableFuture.supplyAsync(() -> shardUnits(manifest, index, store, options, from, to, allocator), pool));
+      footers.add(CompletableFuture.supplyAsync(() -> shardUnits(manifest, index, shards, options, from, to, allocator), pool));
     }
     List<Unit> units = new ArrayList<>();
     try {
-      for (CompletableFuture<List<Unit>> shard : shards) {
-        units.addAll(shard.join());
+      for (CompletableFuture<List<Unit>> footer : footers) {
+        units.addAll(footer.join());
       }
     } catch (CompletionException e) {
-      shards.forEach(f -> f.cancel(true));
+      footers.forEach(f -> f.cancel(true));
       throw e.getCause() instanceof RuntimeException r ? r : e;
     }
     return new ReadPlan(units);
   }
 
   private static List<Unit> shardUnits(
-      SnapshotManifest manifest, int shard, ObjectStore store, ReadOptions options, Long from, Long to,
+      SnapshotManifest manifest, int shard, ShardSource shards, ReadOptions options, Long from, Long to,
       BufferAllocator allocator) {
     ShardEntry entry = manifest.shards().get(shard);
     String time = manifest.schema().eventTimestamp();
-    try (ObjectInput input = store.open(entry.key())) {
+    try (ObjectInput input = shards.open(entry)) {
       ObjectInputFile file = new ObjectInputFile(entry.key().path(), input);
       List<ShardFooter.RowGroup> rowGroups = ShardFooter.read(file, time);
       List<Unit> units = new ArrayList<>();

@@ -5,7 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.featurestore.api.FeatureStoreException;
 import io.featurestore.api.manifest.SnapshotManifest;
 import io.featurestore.api.schema.Column;
-import io.featurestore.api.storage.ObjectStore;
+import io.featurestore.client.shards.ShardSource;
 import io.featurestore.client.read.ReadPlan.Unit;
 import io.featurestore.format.arrow.ArrowSchemas;
 import java.util.ArrayDeque;
@@ -80,7 +80,7 @@ public final class SnapshotStream implements AutoCloseable {
    * @param allocator parent of this stream's memory; the stream makes and closes a child of it
    */
   public SnapshotStream(
-      SnapshotManifest manifest, ObjectStore store, ReadOptions options, ReaderState resume, ExecutorService pool,
+      SnapshotManifest manifest, ShardSource shards, ReadOptions options, ReaderState resume, ExecutorService pool,
       BufferAllocator allocator, long memoryBudget) {
     this.manifest = requireNonNull(manifest, "manifest is null");
     this.options = requireNonNull(options, "options is null");
@@ -91,8 +91,8 @@ public final class SnapshotStream implements AutoCloseable {
     VectorSchemaRoot created = null;
     try {
       List<Column> columns = columns(manifest, options.columns());
-      this.loader = new UnitLoader(manifest, store, options.columns(), this.allocator);
-      this.plan = ReadPlan.build(manifest, store, options, pool, this.allocator);
+      this.loader = new UnitLoader(manifest, shards, options.columns(), this.allocator);
+      this.plan = ReadPlan.build(manifest, shards, options, pool, this.allocator);
       this.unitRows = plan.unitRows();
       created = VectorSchemaRoot.create(new Schema(columns.stream().map(ArrowSchemas::toArrow).toList()), this.allocator);
       this.batch = created;

@@ -3,7 +3,7 @@ package io.featurestore.client.read;
 import io.featurestore.api.manifest.ShardEntry;
 import io.featurestore.api.manifest.SnapshotManifest;
 import io.featurestore.api.storage.ObjectInput;
-import io.featurestore.api.storage.ObjectStore;
+import io.featurestore.client.shards.ShardSource;
 import io.featurestore.client.read.ReadPlan.Unit;
 import io.featurestore.format.parquet.ObjectInputFile;
 import io.featurestore.format.parquet.ParquetBatchReader;
@@ -19,13 +19,13 @@ import org.apache.arrow.vector.util.TransferPair;
 /** Reads one unit (a row group, or the selected rows of one) of the projected columns into Arrow. Thread-safe. */
 final class UnitLoader {
   private final SnapshotManifest manifest;
-  private final ObjectStore store;
+  private final ShardSource shards;
   private final List<String> columns;
   private final BufferAllocator allocator;
 
-  UnitLoader(SnapshotManifest manifest, ObjectStore store, List<String> columns, BufferAllocator allocator) {
+  UnitLoader(SnapshotManifest manifest, ShardSource shards, List<String> columns, BufferAllocator allocator) {
     this.manifest = manifest;
-    this.store = store;
+    this.shards = shards;
     this.columns = columns;
     this.allocator = allocator;
   }
@@ -33,7 +33,7 @@ final class UnitLoader {
   /** The unit's rows in a root the caller owns and closes. */
   VectorSchemaRoot load(Unit unit) {
     ShardEntry shard = manifest.shards().get(unit.shard());
-    try (ObjectInput input = store.open(shard.key());
+    try (ObjectInput input = shards.open(shard);
         ParquetBatchReader reader =
             ParquetBatchReader.open(
                 new ObjectInputFile(shard.key().path(), input), manifest.schema(), columns, allocator,

@@ -1,0 +1,17 @@
+package io.featurestore.client.shards;
+
+import io.featurestore.api.manifest.ShardEntry;
+import io.featurestore.api.storage.ObjectInput;
+import java.io.IOException;
+
+/**
+ * How the client reaches shard bytes: open a shard, then positional (ranged) reads. Implementations
+ * are thread-safe. The seam for other ways in, such as server-vended presigned URLs.
+ */
+public interface ShardSource extends AutoCloseable {
+  /** Opens the shard; the caller closes the input. */
+  ObjectInput open(ShardEntry shard) throws IOException;
+
+  @Override
+  void close() throws IOException;
+}
