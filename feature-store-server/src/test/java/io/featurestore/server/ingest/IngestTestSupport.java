@@ -52,11 +52,7 @@ abstract class IngestTestSupport {
   void createFeatureSet() {
     api = new TestApi(port);
     name = "ingest-" + UUID.randomUUID().toString().substring(0, 8);
-    Response created =
-        api.post("/api/v1/feature-sets", """
-            {"name": "%s", "owner": "tests", "schema": %s, "storage": {"targetShardBytes": 1048576}}
-            """.formatted(name, SCHEMA));
-    assertThat(created.status()).as(created.raw().body()).isEqualTo(201);
+    IngestTestFixtures.createFeatureSet(api, name);
   }
 
   String snapshots() {
@@ -64,12 +60,11 @@ abstract class IngestTestSupport {
   }
 
   Response uploadArrow(long first, int count, String... headers) {
-    byte[] body = ArrowUploads.rows(schema(), first, count, 1000);
-    return api.upload(snapshots(), ARROW, () -> new ByteArrayInputStream(body), headers);
+    return IngestTestFixtures.uploadArrow(api, name, first, count, headers);
   }
 
   io.featurestore.api.schema.FeatureSetSchema schema() {
-    return ManifestCodec.schemaFromJson(TestApi.parse(SCHEMA).toString());
+    return IngestTestFixtures.schema();
   }
 
   SnapshotManifest manifest(String snapshotRef) {
