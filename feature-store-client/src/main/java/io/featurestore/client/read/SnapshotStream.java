@@ -163,7 +163,8 @@ public final class SnapshotStream implements AutoCloseable {
   }
 
   /**
-   * Loads the next batch.
+   * Loads the next batch. Shuffled reads fill every batch but an epoch's last; ordered reads pass
+   * row groups on without copying, so their batches also end where a row group ends.
    *
    * @return false once every epoch is read
    */
@@ -171,10 +172,10 @@ public final class SnapshotStream implements AutoCloseable {
     if (closed) {
       throw new IllegalStateException("the stream is closed");
     }
-    int rows = 0;
     for (FieldVector vector : batch.getFieldVectors()) {
       vector.reset();
     }
+    int rows = 0;
     while (rows < options.batchRows() && !finished) {
       Segment segment = segments.peek();
       if (segment == null) {
@@ -192,12 +193,19 @@ public final class SnapshotStream implements AutoCloseable {
       }
       Block current = blockFor(segment.block);
       int n = (int) Math.min(options.batchRows() - rows, segment.to - segment.cursor);
-      copyRows(current, segment, rows, n);
+      if (options.shuffle()) {
+        gather(current, segment, rows, n);
+      } else {
+        slice(current, segment, n);
+      }
       segment.cursor += n;
       rows += n;
       position += n;
       if (segment.cursor == segment.to) {
         segments.poll();
+      }
+      if (!options.shuffle()) {
+        break;
       }
     }
     for (FieldVector vector : batch.getFieldVectors()) {
@@ -207,20 +215,40 @@ public final class SnapshotStream implements AutoCloseable {
     return rows > 0;
   }
 
-  private void copyRows(Block current, Segment segment, int at, int n) {
-    List<FieldVector> out = batch.getFieldVectors();
+  /** Ordered: rows of one unit handed over as slices of its buffers. */
+  private void slice(Block current, Segment segment, int n) {
+    int start = (int) segment.cursor; // in ordered reads a block is one unit
+    VectorSchemaRoot from = current.roots()[0];
+    for (int c = 0; c < batch.getFieldVectors().size(); c++) {
+      from.getVector(c).makeTransferPair(batch.getVector(c)).splitAndTransfer(start, n);
+    }
+    Unit unit = current.units()[0];
+    for (int i = 0; i < n; i++) {
+      batchShard[i] = unit.shard();
+      batchRow[i] = unit.firstRow() + (unit.selection() == null ? start + i : unit.selection()[start + i]);
+    }
+  }
+
+  /** Shuffled: rows picked from the block's units in the block's order, copied column by column. */
+  private void gather(Block current, Segment segment, int at, int n) {
+    int[] units = new int[n];
+    int[] rows = new int[n];
     for (int i = 0; i < n; i++) {
       int local = current.rowOrder()[(int) (segment.cursor + i)];
       int u = Arrays.binarySearch(current.offsets(), local);
       u = u >= 0 ? u : -u - 2;
-      int row = (int) (local - current.offsets()[u]);
-      VectorSchemaRoot from = current.roots()[u];
-      for (int c = 0; c < out.size(); c++) {
-        out.get(c).copyFromSafe(row, at + i, from.getVector(c));
-      }
+      units[i] = u;
+      rows[i] = (int) (local - current.offsets()[u]);
       Unit unit = current.units()[u];
       batchShard[at + i] = unit.shard();
-      batchRow[at + i] = unit.firstRow() + (unit.selection() == null ? row : unit.selection()[row]);
+      batchRow[at + i] = unit.firstRow() + (unit.selection() == null ? rows[i] : unit.selection()[rows[i]]);
+    }
+    FieldVector[] sources = new FieldVector[current.roots().length];
+    for (int c = 0; c < batch.getFieldVectors().size(); c++) {
+      for (int u = 0; u < sources.length; u++) {
+        sources[u] = current.roots()[u].getVector(c);
+      }
+      Gather.copy(batch.getVector(c), sources, units, rows, at, n);
     }
   }
 

@@ -95,11 +95,7 @@ abstract class AbstractSnapshotStreamTest {
           long firstIdOfShard = manifest().shards().subList(0, stream.shardOf(i)).stream().mapToLong(ShardEntry::rows).sum();
           assertThat(firstIdOfShard + stream.rowInShard(i)).isEqualTo(expected);
         }
-        Row row = stream.row(0);
-        long id = (Long) row.get("id");
-        assertThat(row.get("event_time")).isEqualTo(TestSnapshots.time(id));
-        assertThat(row.get("score")).isEqualTo(id / 10f);
-        assertThat(row.get("embedding")).isEqualTo(List.of((float) id, id + 1f, id + 2f, id + 3f));
+        assertValues(stream);
       }
       assertThat(expected).isEqualTo(ROWS);
     }
@@ -115,6 +111,29 @@ abstract class AbstractSnapshotStreamTest {
         all.addAll(ids);
       }
       assertThat(all).isEqualTo(LongStream.range(0, ROWS).boxed().toList());
+    }
+  }
+
+  /** Every row of the batch holds the values that belong to its id. */
+  static void assertValues(SnapshotStream stream) {
+    for (int i = 0; i < stream.batch().getRowCount(); i++) {
+      Row row = stream.row(i);
+      long id = (Long) row.get("id");
+      assertThat(row.get("event_time")).isEqualTo(TestSnapshots.time(id));
+      assertThat(row.get("score")).isEqualTo(TestSnapshots.score(id));
+      assertThat(row.get("embedding")).isEqualTo(TestSnapshots.embedding(id));
+    }
+  }
+
+  @Test
+  void shuffledRowsKeepTheirValues() {
+    try (SnapshotStream stream = open(ReadOptions.shuffled(9).withShuffleBlockRows(20_000).withBatchRows(10_000), null)) {
+      int rows = 0;
+      while (stream.next()) {
+        assertValues(stream);
+        rows += stream.batch().getRowCount();
+      }
+      assertThat(rows).isEqualTo(ROWS);
     }
   }
 
@@ -185,7 +204,7 @@ abstract class AbstractSnapshotStreamTest {
     try (SnapshotStream stream = open(ReadOptions.ordered().withColumns(List.of("embedding", "id")), null)) {
       assertThat(stream.next()).isTrue();
       assertThat(stream.batch().getSchema().getFields()).extracting(f -> f.getName()).containsExactly("embedding", "id");
-      assertThat(stream.row(5).get("embedding")).isEqualTo(List.of(5f, 6f, 7f, 8f));
+      assertThat(stream.row(5).get("embedding")).isEqualTo(TestSnapshots.embedding(5));
     }
     assertThatThrownBy(() -> open(ReadOptions.ordered().withColumns(List.of("nope")), null))
         .isInstanceOfSatisfying(FeatureStoreException.class, e -> assertThat(e.code()).isEqualTo("unknown-column"));

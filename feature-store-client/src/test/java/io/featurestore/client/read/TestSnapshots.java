@@ -31,8 +31,8 @@ import org.apache.arrow.vector.complex.FixedSizeListVector;
 
 /**
  * Snapshots written the way the server writes them (sharded Parquet + manifest) with rows whose
- * values follow from their id: {@code event_time} = T0 + id seconds, {@code score} = id / 10,
- * {@code embedding} = [id, id + 1, id + 2, id + 3]. Small row groups and shards make many units.
+ * values follow from their id: {@code event_time} = T0 + id seconds, {@code score} = id / 10 (null
+ * for multiples of 7), {@code embedding} = [id, id + 1, id + 2, id + 3] (null for multiples of 11). Small row groups and shards make many units.
  */
 final class TestSnapshots {
   static final long T0_MICROS = 1_767_225_600_000_000L; // 2026-01-01T00:00:00Z
@@ -45,6 +45,14 @@ final class TestSnapshots {
               Column.optional("embedding", FeatureType.vector(ScalarType.FLOAT32, 4))));
 
   private TestSnapshots() {}
+
+  static Float score(long id) {
+    return id % 7 == 0 ? null : id / 10f;
+  }
+
+  static List<Float> embedding(long id) {
+    return id % 11 == 0 ? null : List.of((float) id, id + 1f, id + 2f, id + 3f);
+  }
 
   static Instant time(long id) {
     return Instant.ofEpochSecond(T0_MICROS / 1_000_000 + id);
@@ -74,10 +82,14 @@ final class TestSnapshots {
           long id = first + i;
           ((BigIntVector) root.getVector("id")).set(i, id);
           ((TimeStampMicroTZVector) root.getVector("event_time")).set(i, T0_MICROS + id * 1_000_000);
-          ((Float4Vector) root.getVector("score")).set(i, id / 10f);
-          embedding.setNotNull(i);
-          for (int d = 0; d < 4; d++) {
-            values.set(i * 4 + d, id + d);
+          if (id % 7 != 0) {
+            ((Float4Vector) root.getVector("score")).set(i, id / 10f);
+          }
+          if (id % 11 != 0) {
+            embedding.setNotNull(i);
+            for (int d = 0; d < 4; d++) {
+              values.set(i * 4 + d, id + d);
+            }
           }
         }
         values.setValueCount(n * 4);

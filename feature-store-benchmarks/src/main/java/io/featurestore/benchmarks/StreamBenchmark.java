@@ -1,0 +1,186 @@
+package io.featurestore.benchmarks;
+
+import io.featurestore.api.manifest.BucketLayout;
+import io.featurestore.api.manifest.ManifestCodec;
+import io.featurestore.api.manifest.Operation;
+import io.featurestore.api.manifest.ShardEntry;
+import io.featurestore.api.manifest.SnapshotManifest;
+import io.featurestore.api.schema.FeatureSetSchema;
+import io.featurestore.api.schema.StorageOptions;
+import io.featurestore.api.storage.ObjectInput;
+import io.featurestore.api.storage.ObjectStore;
+import io.featurestore.client.read.ReadOptions;
+import io.featurestore.client.read.SnapshotStream;
+import io.featurestore.client.shards.DirectShards;
+import io.featurestore.format.arrow.ArrowSchemas;
+import io.featurestore.format.parquet.ParquetWriteSettings;
+import io.featurestore.format.parquet.ShardedParquetWriter;
+import io.featurestore.storage.s3.S3ObjectStore;
+import io.featurestore.storage.s3.S3StoreConfig;
+import io.featurestore.storage.s3.S3TestServer;
+import java.io.InputStream;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.apache.arrow.memory.RootAllocator;
+import org.apache.arrow.vector.VectorSchemaRoot;
+
+/**
+ * Issue 3's streaming benchmarks against an S3 protocol server (s3proxy, filesystem backend):
+ * P1, the client streaming a snapshot into Arrow batches against raw parallel GETs of the same
+ * shards that discard the bytes; and client memory streaming 1x and 5x the snapshot (the larger
+ * one lists every shard five times), each in a fresh JVM, compared by peak RSS.
+ */
+final class StreamBenchmark {
+  private static final int PARALLELISM = 4;
+  private static final long BUDGET = 256L * 1024 * 1024;
+
+  private StreamBenchmark() {}
+
+  static void run(String[] args) throws Exception {
+    long rows = args.length > 0 ? Long.parseLong(args[0]) : 11_500_000L;
+    String jar = System.getProperty("benchmarks.jar", "feature-store-benchmarks/target/feature-store-benchmarks-0.1.0-SNAPSHOT.jar");
+    try (S3TestServer s3 = S3TestServer.start()) {
+      S3StoreConfig bucket = s3.newBucket().withParts(16 * 1024 * 1024, 4);
+      SnapshotManifest manifest;
+      try (S3ObjectStore store = new S3ObjectStore(bucket)) {
+        long start = System.nanoTime();
+        manifest = write(store, rows);
+        System.out.printf("Wrote %,d rows, %d shards, %,d bytes in %.1f s%n", manifest.rowCount(), manifest.shards().size(),
+            manifest.byteCount(), (System.nanoTime() - start) / 1e9);
+        for (int round = 1; round <= 2; round++) {
+          double raw = rawGets(store, manifest);
+          double stream = stream(new DirectShards(store), manifest);
+          System.out.printf("round %d: raw parallel GETs %.1f MiB/s, client stream %.1f MiB/s, ratio %.2fx%n",
+              round, mib(manifest) / raw, mib(manifest) / stream, raw / stream);
+        }
+        Path manifestFile = Files.createTempFile("bench-manifest", ".json");
+        Files.write(manifestFile, ManifestCodec.toJson(manifest));
+        Path repeatedFile = Files.createTempFile("bench-manifest-x5", ".json");
+        Files.write(repeatedFile, ManifestCodec.toJson(repeated(manifest, 5)));
+        long small = childPeakRss(jar, manifestFile, bucket);
+        long large = childPeakRss(jar, repeatedFile, bucket);
+        System.out.printf("client peak RSS: %,d MiB streaming %,d MB, %,d MiB streaming %,d MB (%.2fx)%n",
+            small, manifest.byteCount() / 1_000_000, large, 5 * manifest.byteCount() / 1_000_000, (double) large / small);
+      }
+    }
+  }
+
+  private static double mib(SnapshotManifest manifest) {
+    return manifest.byteCount() / (1024.0 * 1024);
+  }
+
+  private static SnapshotManifest write(ObjectStore store, long rows) throws Exception {
+    FeatureSetSchema schema = SyntheticFeatures.schema();
+    String id = UUID.randomUUID().toString();
+    List<ShardEntry> shards;
+    try (RootAllocator allocator = new RootAllocator();
+        VectorSchemaRoot root = VectorSchemaRoot.create(ArrowSchemas.toArrow(schema), allocator);
+        ShardedParquetWriter writer =
+            new ShardedParquetWriter(store, BucketLayout.data("bench", 1, id), id, schema, StorageOptions.defaults(),
+                ParquetWriteSettings.defaults())) {
+      for (long first = 0; first < rows; first += 8192) {
+        int n = (int) Math.min(8192, rows - first);
+        SyntheticFeatures.fill(root, first, n);
+        writer.write(root);
+      }
+      shards = writer.finish();
+    }
+    return new SnapshotManifest(SnapshotManifest.FORMAT_VERSION, "bench", 1, id, 1, null, Operation.APPEND, Instant.now(),
+        schema, shards.stream().mapToLong(ShardEntry::rows).sum(), shards.stream().mapToLong(ShardEntry::bytes).sum(), shards);
+  }
+
+  private static SnapshotManifest repeated(SnapshotManifest m, int times) {
+    List<ShardEntry> shards = new ArrayList<>();
+    for (int i = 0; i < times; i++) {
+      shards.addAll(m.shards());
+    }
+    return new SnapshotManifest(m.formatVersion(), m.featureSet(), m.version(), m.snapshotId(), m.sequenceNumber(),
+        m.parentSnapshotId(), m.operation(), m.committedAt(), m.schema(), m.rowCount() * times, m.byteCount() * times, shards);
+  }
+
+  /** Every shard fetched whole by PARALLELISM concurrent GET streams, bytes discarded. Seconds. */
+  private static double rawGets(ObjectStore store, SnapshotManifest manifest) throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(PARALLELISM);
+    long start = System.nanoTime();
+    try {
+      List<Future<Long>> reads = new ArrayList<>();
+      for (ShardEntry shard : manifest.shards()) {
+        reads.add(pool.submit(() -> {
+          long total = 0;
+          byte[] buffer = new byte[1 << 20];
+          try (ObjectInput input = store.open(shard.key()); InputStream in = input.newStream(0)) {
+            for (int n; (n = in.read(buffer)) >= 0; ) {
+              total += n;
+            }
+          }
+          return total;
+        }));
+      }
+      long bytes = 0;
+      for (Future<Long> read : reads) {
+        bytes += read.get();
+      }
+      if (bytes != manifest.byteCount()) {
+        throw new IllegalStateException("read " + bytes + " bytes, expected " + manifest.byteCount());
+      }
+    } finally {
+      pool.shutdown();
+    }
+    return (System.nanoTime() - start) / 1e9;
+  }
+
+  /** The client streaming every row of every column into Arrow batches. Seconds. */
+  private static double stream(DirectShards shards, SnapshotManifest manifest) {
+    ExecutorService pool = Executors.newFixedThreadPool(PARALLELISM);
+    long start = System.nanoTime();
+    long rows = 0;
+    try (RootAllocator allocator = new RootAllocator();
+        SnapshotStream stream = new SnapshotStream(manifest, shards, ReadOptions.ordered(), null, pool, allocator, BUDGET)) {
+      while (stream.next()) {
+        rows += stream.batch().getRowCount();
+      }
+    } finally {
+      pool.shutdown();
+    }
+    if (rows != manifest.rowCount()) {
+      throw new IllegalStateException("streamed " + rows + " rows, expected " + manifest.rowCount());
+    }
+    return (System.nanoTime() - start) / 1e9;
+  }
+
+  /** Streams a manifest in a fresh JVM and returns its peak RSS in MiB. */
+  private static long childPeakRss(String jar, Path manifest, S3StoreConfig bucket) throws Exception {
+    List<String> command = new ArrayList<>(List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g",
+        "--add-opens=java.base/java.nio=ALL-UNNAMED", "-jar", jar, "stream-child", manifest.toString(),
+        bucket.endpoint().toString(), bucket.bucket(), bucket.accessKey(), bucket.secretKey()));
+    Process child = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String output = new String(child.getInputStream().readAllBytes());
+    if (child.waitFor() != 0) {
+      throw new IllegalStateException("stream-child failed: " + output);
+    }
+    String line = output.lines().filter(l -> l.startsWith("peak-rss-kib ")).findFirst().orElseThrow(() ->
+        new IllegalStateException("no peak RSS in: " + output));
+    return Long.parseLong(line.substring("peak-rss-kib ".length()).strip()) / 1024;
+  }
+
+  /** In the child JVM: stream the manifest, then print the process's peak RSS. */
+  static void child(String[] args) throws Exception {
+    SnapshotManifest manifest = ManifestCodec.fromJson(Files.readAllBytes(Path.of(args[0])));
+    S3StoreConfig config = S3StoreConfig.of(args[2], URI.create(args[1]), "us-east-1").withCredentials(args[3], args[4]);
+    try (S3ObjectStore store = new S3ObjectStore(config)) {
+      stream(new DirectShards(store), manifest);
+    }
+    String hwm = Files.readAllLines(Path.of("/proc/self/status")).stream().filter(l -> l.startsWith("VmHWM:")).findFirst()
+        .orElse("VmHWM: 0 kB");
+    System.out.println("peak-rss-kib " + hwm.replaceAll("[^0-9]", ""));
+  }
+}
