@@ -159,7 +159,7 @@ final class StreamBenchmark {
   /** Streams a manifest in a fresh JVM and returns its peak RSS in MiB. */
   private static long childPeakRss(String jar, Path manifest, S3StoreConfig bucket) throws Exception {
     List<String> command = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g",
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
         "--add-opens=java.base/java.nio=ALL-UNNAMED", "-jar", jar, "stream-child", manifest.toString(),
         bucket.endpoint().toString(), bucket.bucket(), bucket.accessKey(), bucket.secretKey()));
     Process child = new ProcessBuilder(command).redirectErrorStream(true).start();
