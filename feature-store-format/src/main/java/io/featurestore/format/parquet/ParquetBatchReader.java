@@ -42,6 +42,8 @@ import org.apache.parquet.column.impl.ColumnReaderImpl;
 import org.apache.parquet.column.page.PageReadStore;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.metadata.BlockMetaData;
+import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
+import org.apache.parquet.hadoop.metadata.ColumnPath;
 import org.apache.parquet.io.InputFile;
 import org.apache.parquet.io.api.Binary;
 import org.apache.parquet.io.api.PrimitiveConverter;
@@ -283,7 +285,7 @@ public final class ParquetBatchReader implements AutoCloseable {
     rowGroupRemaining = rowGroup.getRowCount();
     for (ColumnLoader loader : loaders) {
       ColumnDescriptor leaf = loader.column.leaf();
-      loader.values = new ColumnReaderImpl(leaf, rowGroup.getPageReader(leaf), NO_CONVERTER, writerVersion);
+      loader.startRowGroup(rowGroup, blocks.get(index), writerVersion);
     }
     return true;
   }
@@ -465,8 +467,10 @@ public final class ParquetBatchReader implements AutoCloseable {
     private final FieldVector vector;
     /** Writes into the vector itself for scalars, into its element vector for lists and vectors. */
     private final ValueReader value;
-    /** The column's reader in the current row group. */
+    /** The column's reader in the current row group, or null when {@link #pages} reads it. */
     private ColumnReader values;
+    /** The bulk reader of the current row group's pages, when the column qualifies. */
+    private PlainPages pages;
 
     ColumnLoader(FileColumn column, FieldVector vector) {
       this.column = column;
@@ -478,14 +482,127 @@ public final class ParquetBatchReader implements AutoCloseable {
       this.value = valueReader(column.leaf().getPrimitiveType(), target);
     }
 
+    /**
+     * Chooses how to read the column in a row group: fixed-width numbers without a dictionary,
+     * scalars or vectors (floats, embeddings), in bulk from their pages; everything else value by
+     * value through parquet-java's column reader.
+     */
+    void startRowGroup(PageReadStore rowGroup, BlockMetaData block, ParsedVersion writerVersion) {
+      ColumnDescriptor leaf = column.leaf();
+      ColumnChunkMetaData chunk =
+          block.getColumns().stream().filter(c -> c.getPath().equals(ColumnPath.get(leaf.getPath()))).findFirst().orElseThrow();
+      FieldVector target = vector instanceof FixedSizeListVector fixed ? fixed.getDataVector() : vector;
+      PrimitiveTypeName type = leaf.getPrimitiveType().getPrimitiveTypeName();
+      boolean numbers =
+          (target.getClass() == Float4Vector.class && type == PrimitiveTypeName.FLOAT)
+              || (target.getClass() == Float8Vector.class && type == PrimitiveTypeName.DOUBLE)
+              || (target.getClass() == IntVector.class && type == PrimitiveTypeName.INT32)
+              || (target.getClass() == BigIntVector.class && type == PrimitiveTypeName.INT64);
+      if (numbers && !chunk.hasDictionaryPage() && !(vector instanceof ListVector)) {
+        pages = new PlainPages(rowGroup.getPageReader(leaf), leaf);
+        values = null;
+      } else {
+        pages = null;
+        values = new ColumnReaderImpl(leaf, rowGroup.getPageReader(leaf), NO_CONVERTER, writerVersion);
+      }
+    }
+
     /** Reads {@code count} rows into slots {@code index...}; {@code firstRow} is the file index of the first. */
-    void read(int index, int count, long firstRow) {
+    void read(int index, int count, long firstRow) throws IOException {
+      if (pages != null) {
+        if (vector instanceof FixedSizeListVector fixed) {
+          readVectorPages(fixed, index, count, firstRow);
+        } else {
+          readScalarPages(index, count);
+        }
+        return;
+      }
       if (vector instanceof ListVector list) {
         readLists(list, index, count, firstRow);
       } else if (vector instanceof FixedSizeListVector fixed) {
         readVectors(fixed, index, count, firstRow);
       } else {
         readScalars(index, count);
+      }
+    }
+
+    private void readScalarPages(int index, int count) throws IOException {
+      FieldVector target = vector;
+      int width = pages.width();
+      ensureCapacity(target, index + count);
+      int end = index + count;
+      int i = index;
+      while (i < end) {
+        pages.available();
+        int run = pages.valueRun(end - i);
+        if (run > 0) {
+          pages.copyValues(target.getDataBuffer(), (long) i * width, run);
+          PlainPages.setValid(target.getValidityBuffer(), i, run);
+          i += run;
+        } else {
+          target.setNull(i);
+          pages.skip();
+          i++;
+        }
+      }
+    }
+
+    private void readVectorPages(FixedSizeListVector fixed, int index, int count, long firstRow) throws IOException {
+      int dimension = fixed.getListSize();
+      FieldVector values = fixed.getDataVector();
+      ensureCapacity(fixed, index + count);
+      ensureCapacity(values, (index + count) * dimension);
+      int width = pages.width();
+      int maxDef = column.leaf().getMaxDefinitionLevel();
+      for (int i = index; i < index + count; i++) {
+        long row = firstRow + i - index;
+        int definition = pages.definition();
+        if (definition < column.listDef()) {
+          fixed.setNull(i);
+          pages.skip();
+          continue;
+        }
+        if (pages.isFullRecord(dimension) && pages.repetitionAfter(dimension) == 0) {
+          pages.copyValues(values.getDataBuffer(), (long) i * dimension * width, dimension);
+        } else {
+          // Slow path: a short or long list, null elements, or a row spread over two pages.
+          int n = 0;
+          if (definition == column.listDef()) {
+            pages.skip(); // an empty list
+          } else {
+            do {
+              if (pages.definition() < maxDef) {
+                throw invalidValue(row, "element " + n + " is null; list and vector elements must not be null");
+              }
+              if (n < dimension) {
+                pages.copyValues(values.getDataBuffer(), ((long) i * dimension + n) * width, 1);
+              } else {
+                pages.skip();
+              }
+              n++;
+            } while (hasMoreEntries() && pages.repetition() > 0);
+          }
+          if (n != dimension) {
+            throw invalidValue(row, "expected " + dimension + " values, got " + n);
+          }
+        }
+        PlainPages.setValid(values.getValidityBuffer(), i * dimension, dimension);
+        fixed.setNotNull(i);
+      }
+    }
+
+    /** Whether the chunk has entries left; false at the end of the row group's last page. */
+    private boolean hasMoreEntries() throws IOException {
+      try {
+        return pages.available() > 0;
+      } catch (IOException endOfChunk) {
+        return false;
+      }
+    }
+
+    private static void ensureCapacity(FieldVector vector, int capacity) {
+      while (vector.getValueCapacity() < capacity) {
+        vector.reAlloc();
       }
     }
 

@@ -1,0 +1,266 @@
+package io.featurestore.format.parquet;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import org.apache.arrow.memory.ArrowBuf;
+import org.apache.arrow.vector.BitVectorHelper;
+import org.apache.parquet.bytes.ByteBufferInputStream;
+import org.apache.parquet.bytes.BytesUtils;
+import org.apache.parquet.column.ColumnDescriptor;
+import org.apache.parquet.column.Encoding;
+import org.apache.parquet.column.ValuesType;
+import org.apache.parquet.column.page.DataPage;
+import org.apache.parquet.column.page.DataPageV1;
+import org.apache.parquet.column.page.DataPageV2;
+import org.apache.parquet.column.page.PageReader;
+import org.apache.parquet.column.values.ValuesReader;
+import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
+
+/**
+ * A cursor over the entries (levels and values) of one column chunk of fixed-width numbers that is
+ * not dictionary-encoded, read page by page. PLAIN values are little-endian, exactly Arrow's layout,
+ * so runs of them are copied into Arrow buffers in bulk instead of value by value; other encodings
+ * go through parquet-java's value reader. The reader's hot path for floats and embeddings.
+ */
+final class PlainPages {
+  private final PageReader pages;
+  private final ColumnDescriptor leaf;
+  private final int width;
+  private final int maxDef;
+  private final int maxRep;
+  private int[] rep;
+  private int[] def;
+  private int count;
+  private int next;
+  /** PLAIN values of the page, positioned at the next value; null when {@link #other} decodes them. */
+  private ByteBuffer plain;
+  private ValuesReader other;
+
+  PlainPages(PageReader pages, ColumnDescriptor leaf) {
+    this.pages = pages;
+    this.leaf = leaf;
+    this.width = width(leaf.getPrimitiveType().getPrimitiveTypeName());
+    this.maxDef = leaf.getMaxDefinitionLevel();
+    this.maxRep = leaf.getMaxRepetitionLevel();
+  }
+
+  /** Bytes per value, or 0 if the type is not a fixed-width number. */
+  static int width(PrimitiveTypeName type) {
+    return switch (type) {
+      case FLOAT, INT32 -> 4;
+      case DOUBLE, INT64 -> 8;
+      default -> 0;
+    };
+  }
+
+  int width() {
+    return width;
+  }
+
+  /** Entries left in the current page, loading the next page first if this one is used up. */
+  int available() throws IOException {
+    while (next == count) {
+      loadPage();
+    }
+    return count - next;
+  }
+
+  int definition() throws IOException {
+    available();
+    return def == null ? maxDef : def[next];
+  }
+
+  int repetition() throws IOException {
+    available();
+    return rep == null ? 0 : rep[next];
+  }
+
+  /** The repetition level of the entry after the current one in this page, or 0 at the page's end. */
+  int repetitionAfter(int entries) {
+    int i = next + entries;
+    return rep == null || i >= count ? 0 : rep[i];
+  }
+
+  /** Whether the next {@code n} entries of this page are all values (no nulls), the first starting a row and the rest continuing it. */
+  boolean isFullRecord(int n) {
+    if (count - next < n) {
+      return false;
+    }
+    for (int i = next; i < next + n; i++) {
+      if ((def != null && def[i] != maxDef) || (rep != null && rep[i] != (i == next ? 0 : maxRep))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Length of the run of values (not nulls) starting at the current entry, within this page. */
+  int valueRun(int limit) {
+    int end = Math.min(count, next + limit);
+    if (def == null) {
+      return end - next;
+    }
+    int i = next;
+    while (i < end && def[i] == maxDef) {
+      i++;
+    }
+    return i - next;
+  }
+
+  /** Copies the next {@code n} entries, all values, to {@code target} at byte {@code offset}. */
+  void copyValues(ArrowBuf target, long offset, int n) {
+    if (plain != null) {
+      int position = plain.position(); // setBytes may move the buffer's position itself
+      target.setBytes(offset, plain, position, n * width);
+      plain.position(position + n * width);
+    } else {
+      for (int i = 0; i < n; i++) {
+        long at = offset + (long) i * width;
+        switch (leaf.getPrimitiveType().getPrimitiveTypeName()) {
+          case FLOAT -> target.setFloat(at, other.readFloat());
+          case DOUBLE -> target.setDouble(at, other.readDouble());
+          case INT32 -> target.setInt(at, other.readInteger());
+          default -> target.setLong(at, other.readLong());
+        }
+      }
+    }
+    next += n;
+  }
+
+  /** Marks slots {@code [start, start + length)} of a validity buffer as present, a byte at a time where possible. */
+  static void setValid(ArrowBuf validity, int start, int length) {
+    int i = start;
+    int end = start + length;
+    while (i < end && (i & 7) != 0) {
+      BitVectorHelper.setBit(validity, i++);
+    }
+    while (end - i >= 8) {
+      validity.setByte(i >>> 3, 0xFF);
+      i += 8;
+    }
+    while (i < end) {
+      BitVectorHelper.setBit(validity, i++);
+    }
+  }
+
+  /** Moves past an entry that holds no value (a null or an empty list). */
+  void skip() {
+    next++;
+  }
+
+  private void loadPage() throws IOException {
+    DataPage page = pages.readPage();
+    if (page == null) {
+      throw new IOException("column " + String.join(".", leaf.getPath()) + " has fewer values than its row group");
+    }
+    count = page.getValueCount();
+    next = 0;
+    if (page instanceof DataPageV1 v1) {
+      ByteBufferInputStream in = v1.getBytes().toInputStream();
+      rep = maxRep == 0 ? null : levels(v1.getRlEncoding(), maxRep, ValuesType.REPETITION_LEVEL, in);
+      def = maxDef == 0 ? null : levels(v1.getDlEncoding(), maxDef, ValuesType.DEFINITION_LEVEL, in);
+      values(v1.getValueEncoding(), in);
+    } else {
+      DataPageV2 v2 = (DataPageV2) page;
+      rep = maxRep == 0 ? null : hybrid(v2.getRepetitionLevels().toByteBuffer(), maxRep);
+      def = maxDef == 0 ? null : hybrid(v2.getDefinitionLevels().toByteBuffer(), maxDef);
+      values(v2.getDataEncoding(), v2.getData().toInputStream());
+    }
+  }
+
+  /** Levels of a V1 page: RLE (length-prefixed) decoded here in bulk; the deprecated BIT_PACKED through parquet-java. */
+  private int[] levels(Encoding encoding, int max, ValuesType type, ByteBufferInputStream in) throws IOException {
+    if (encoding == Encoding.RLE) {
+      int length = BytesUtils.readIntLittleEndian(in);
+      return hybrid(in.slice(length), max);
+    }
+    ValuesReader reader = encoding.getValuesReader(leaf, type);
+    reader.initFromPage(count, in);
+    int[] levels = new int[count];
+    for (int i = 0; i < count; i++) {
+      levels[i] = reader.readInteger();
+    }
+    return levels;
+  }
+
+  /**
+   * Decodes {@link #count} levels of Parquet's RLE / bit-packing hybrid encoding: runs introduced by
+   * a ULEB128 header whose low bit says RLE (a repeated value) or bit-packed (groups of 8 values,
+   * least significant bits first). parquet-java decodes them one value at a time, which costs more
+   * than the values themselves for embeddings (two levels per element).
+   */
+  private int[] hybrid(ByteBuffer in, int max) throws IOException {
+    try {
+      return decodeHybrid(in, BytesUtils.getWidthFromMaxInt(max), count);
+    } catch (java.nio.BufferUnderflowException e) {
+      throw new IOException("levels of column " + String.join(".", leaf.getPath()) + " are truncated", e);
+    }
+  }
+
+  static int[] decodeHybrid(ByteBuffer in, int bitWidth, int count) throws IOException {
+    int byteWidth = (bitWidth + 7) / 8;
+    int mask = (1 << bitWidth) - 1;
+    int[] levels = new int[count];
+    int n = 0;
+    while (n < count) {
+      if (!in.hasRemaining()) {
+        throw new IOException("levels end after " + n + " of " + count);
+      }
+      int header = varInt(in);
+      if ((header & 1) == 0) {
+        int value = 0;
+        for (int b = 0; b < byteWidth; b++) {
+          value |= (in.get() & 0xff) << (8 * b);
+        }
+        int end = (int) Math.min(count, (long) n + (header >>> 1));
+        java.util.Arrays.fill(levels, n, end, value);
+        n = end;
+      } else {
+        int values = (header >>> 1) * 8;
+        long buffer = 0;
+        int bits = 0;
+        for (int i = 0; i < values; i++) {
+          while (bits < bitWidth) {
+            buffer |= (long) (in.get() & 0xff) << bits;
+            bits += 8;
+          }
+          if (n < count) {
+            levels[n] = (int) (buffer & mask);
+          }
+          n++;
+          buffer >>>= bitWidth;
+          bits -= bitWidth;
+        }
+      }
+    }
+    return levels;
+  }
+
+  private static int varInt(ByteBuffer in) {
+    int value = 0;
+    int shift = 0;
+    int b;
+    do {
+      b = in.get() & 0xff;
+      value |= (b & 0x7f) << shift;
+      shift += 7;
+    } while ((b & 0x80) != 0);
+    return value;
+  }
+
+  private void values(Encoding encoding, ByteBufferInputStream in) throws IOException {
+    if (encoding == Encoding.PLAIN) {
+      plain = in.slice((int) in.available()).order(ByteOrder.LITTLE_ENDIAN);
+      other = null;
+    } else {
+      plain = null;
+      other = encoding.getValuesReader(leaf, ValuesType.VALUES);
+      int values = 0;
+      for (int i = 0; i < count; i++) {
+        values += def == null || def[i] == maxDef ? 1 : 0;
+      }
+      other.initFromPage(values, in);
+    }
+  }
+}
