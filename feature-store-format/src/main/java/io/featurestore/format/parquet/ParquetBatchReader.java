@@ -42,8 +42,6 @@ import org.apache.parquet.column.impl.ColumnReaderImpl;
 import org.apache.parquet.column.page.PageReadStore;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.metadata.BlockMetaData;
-import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
-import org.apache.parquet.hadoop.metadata.ColumnPath;
 import org.apache.parquet.io.InputFile;
 import org.apache.parquet.io.api.Binary;
 import org.apache.parquet.io.api.PrimitiveConverter;
@@ -285,7 +283,7 @@ public final class ParquetBatchReader implements AutoCloseable {
     rowGroupRemaining = rowGroup.getRowCount();
     for (ColumnLoader loader : loaders) {
       ColumnDescriptor leaf = loader.column.leaf();
-      loader.startRowGroup(rowGroup, blocks.get(index), writerVersion);
+      loader.startRowGroup(rowGroup, writerVersion);
     }
     return true;
   }
@@ -483,22 +481,23 @@ public final class ParquetBatchReader implements AutoCloseable {
     }
 
     /**
-     * Chooses how to read the column in a row group: fixed-width numbers without a dictionary,
-     * scalars or vectors (floats, embeddings), in bulk from their pages; everything else value by
-     * value through parquet-java's column reader.
+     * Chooses how to read the column in a row group: fixed-width numbers (and microsecond
+     * timestamps), scalars or vectors, in bulk from their pages; everything else value by value
+     * through parquet-java's column reader.
      */
-    void startRowGroup(PageReadStore rowGroup, BlockMetaData block, ParsedVersion writerVersion) {
+    void startRowGroup(PageReadStore rowGroup, ParsedVersion writerVersion) throws IOException {
       ColumnDescriptor leaf = column.leaf();
-      ColumnChunkMetaData chunk =
-          block.getColumns().stream().filter(c -> c.getPath().equals(ColumnPath.get(leaf.getPath()))).findFirst().orElseThrow();
       FieldVector target = vector instanceof FixedSizeListVector fixed ? fixed.getDataVector() : vector;
       PrimitiveTypeName type = leaf.getPrimitiveType().getPrimitiveTypeName();
       boolean numbers =
           (target.getClass() == Float4Vector.class && type == PrimitiveTypeName.FLOAT)
               || (target.getClass() == Float8Vector.class && type == PrimitiveTypeName.DOUBLE)
               || (target.getClass() == IntVector.class && type == PrimitiveTypeName.INT32)
-              || (target.getClass() == BigIntVector.class && type == PrimitiveTypeName.INT64);
-      if (numbers && !chunk.hasDictionaryPage() && !(vector instanceof ListVector)) {
+              || (target.getClass() == BigIntVector.class && type == PrimitiveTypeName.INT64)
+              || (target instanceof TimeStampVector && type == PrimitiveTypeName.INT64
+                  && leaf.getPrimitiveType().getLogicalTypeAnnotation() instanceof TimestampLogicalTypeAnnotation t
+                  && t.getUnit() == LogicalTypeAnnotation.TimeUnit.MICROS);
+      if (numbers && !(vector instanceof ListVector)) {
         pages = new PlainPages(rowGroup.getPageReader(leaf), leaf);
         values = null;
       } else {

@@ -13,15 +13,16 @@ import org.apache.parquet.column.ValuesType;
 import org.apache.parquet.column.page.DataPage;
 import org.apache.parquet.column.page.DataPageV1;
 import org.apache.parquet.column.page.DataPageV2;
+import org.apache.parquet.column.page.DictionaryPage;
 import org.apache.parquet.column.page.PageReader;
 import org.apache.parquet.column.values.ValuesReader;
 import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
 
 /**
- * A cursor over the entries (levels and values) of one column chunk of fixed-width numbers that is
- * not dictionary-encoded, read page by page. PLAIN values are little-endian, exactly Arrow's layout,
- * so runs of them are copied into Arrow buffers in bulk instead of value by value; other encodings
- * go through parquet-java's value reader. The reader's hot path for floats and embeddings.
+ * A cursor over the entries (levels and values) of one column chunk of fixed-width numbers, read
+ * page by page. PLAIN values are little-endian, exactly Arrow's layout, so runs of them are copied
+ * into Arrow buffers in bulk instead of value by value; dictionary pages are resolved here too;
+ * other encodings go through parquet-java's value reader. The reader's hot path for floats and embeddings.
  */
 final class PlainPages {
   private final PageReader pages;
@@ -33,16 +34,26 @@ final class PlainPages {
   private int[] def;
   private int count;
   private int next;
-  /** PLAIN values of the page, positioned at the next value; null when {@link #other} decodes them. */
+  /** PLAIN values of the page, positioned at the next value; null when the page is encoded otherwise. */
   private ByteBuffer plain;
+  /** The chunk's dictionary (PLAIN values), or null; with {@link #ids}, the page's dictionary indexes. */
+  private final ByteBuffer dictionary;
+  private int[] ids;
+  private int nextId;
+  /** Decodes pages in any other encoding. */
   private ValuesReader other;
 
-  PlainPages(PageReader pages, ColumnDescriptor leaf) {
+  PlainPages(PageReader pages, ColumnDescriptor leaf) throws IOException {
     this.pages = pages;
     this.leaf = leaf;
     this.width = width(leaf.getPrimitiveType().getPrimitiveTypeName());
     this.maxDef = leaf.getMaxDefinitionLevel();
     this.maxRep = leaf.getMaxRepetitionLevel();
+    DictionaryPage page = pages.readDictionaryPage();
+    if (page != null && page.getEncoding() != Encoding.PLAIN && page.getEncoding() != Encoding.PLAIN_DICTIONARY) {
+      throw new IOException("column " + String.join(".", leaf.getPath()) + " has a dictionary in encoding " + page.getEncoding());
+    }
+    this.dictionary = page == null ? null : page.getBytes().toByteBuffer().slice().order(ByteOrder.LITTLE_ENDIAN);
   }
 
   /** Bytes per value, or 0 if the type is not a fixed-width number. */
@@ -111,9 +122,23 @@ final class PlainPages {
   /** Copies the next {@code n} entries, all values, to {@code target} at byte {@code offset}. */
   void copyValues(ArrowBuf target, long offset, int n) {
     if (plain != null) {
-      int position = plain.position(); // setBytes may move the buffer's position itself
-      target.setBytes(offset, plain, position, n * width);
+      int position = plain.position();
+      if (plain.hasArray()) {
+        // ArrowBuf.setBytes(ByteBuffer) duplicates a heap buffer on every call: too slow per row
+        target.setBytes(offset, plain.array(), plain.arrayOffset() + position, n * width);
+      } else {
+        target.setBytes(offset, plain, position, n * width);
+      }
       plain.position(position + n * width);
+    } else if (ids != null) {
+      for (int i = 0; i < n; i++) {
+        int id = ids[nextId++];
+        if (width == 8) {
+          target.setLong(offset + (long) i * 8, dictionary.getLong(id * 8));
+        } else {
+          target.setInt(offset + (long) i * 4, dictionary.getInt(id * 4));
+        }
+      }
     } else {
       for (int i = 0; i < n; i++) {
         long at = offset + (long) i * width;
@@ -191,75 +216,124 @@ final class PlainPages {
    * than the values themselves for embeddings (two levels per element).
    */
   private int[] hybrid(ByteBuffer in, int max) throws IOException {
-    try {
-      return decodeHybrid(in, BytesUtils.getWidthFromMaxInt(max), count);
-    } catch (java.nio.BufferUnderflowException e) {
-      throw new IOException("levels of column " + String.join(".", leaf.getPath()) + " are truncated", e);
-    }
+    return decodeHybrid(in, BytesUtils.getWidthFromMaxInt(max), count);
   }
 
   static int[] decodeHybrid(ByteBuffer in, int bitWidth, int count) throws IOException {
+    byte[] bytes;
+    int p;
+    int limit;
+    int start = in.position();
+    if (in.hasArray()) {
+      bytes = in.array();
+      p = in.arrayOffset() + in.position();
+      limit = in.arrayOffset() + in.limit();
+    } else {
+      bytes = new byte[in.remaining()];
+      in.duplicate().get(bytes);
+      p = 0;
+      limit = bytes.length;
+    }
     int byteWidth = (bitWidth + 7) / 8;
     int mask = (1 << bitWidth) - 1;
     int[] levels = new int[count];
     int n = 0;
-    while (n < count) {
-      if (!in.hasRemaining()) {
-        throw new IOException("levels end after " + n + " of " + count);
-      }
-      int header = varInt(in);
-      if ((header & 1) == 0) {
-        int value = 0;
-        for (int b = 0; b < byteWidth; b++) {
-          value |= (in.get() & 0xff) << (8 * b);
+    try {
+      while (n < count) {
+        if (p >= limit) {
+          throw new IOException("levels end after " + n + " of " + count);
         }
-        int end = (int) Math.min(count, (long) n + (header >>> 1));
-        java.util.Arrays.fill(levels, n, end, value);
-        n = end;
-      } else {
-        int values = (header >>> 1) * 8;
-        long buffer = 0;
-        int bits = 0;
-        for (int i = 0; i < values; i++) {
-          while (bits < bitWidth) {
-            buffer |= (long) (in.get() & 0xff) << bits;
-            bits += 8;
+        int header = 0;
+        int shift = 0;
+        int b;
+        do {
+          if (p >= limit) {
+            throw new IOException("levels are truncated");
           }
-          if (n < count) {
-            levels[n] = (int) (buffer & mask);
+          b = bytes[p++] & 0xff;
+          header |= (b & 0x7f) << shift;
+          shift += 7;
+        } while ((b & 0x80) != 0);
+        if ((header & 1) == 0) {
+          if (p + byteWidth > limit) {
+            throw new IOException("levels are truncated");
           }
-          n++;
-          buffer >>>= bitWidth;
-          bits -= bitWidth;
+          int value = 0;
+          for (int i = 0; i < byteWidth; i++) {
+            value |= (bytes[p++] & 0xff) << (8 * i);
+          }
+          int end = (int) Math.min(count, (long) n + (header >>> 1));
+          java.util.Arrays.fill(levels, n, end, value);
+          n = end;
+        } else {
+          int values = (header >>> 1) * 8;
+          if (p + (long) (header >>> 1) * bitWidth > limit) {
+            throw new IOException("bit-packed levels run past the end of the page");
+          }
+          if (bitWidth == 1) { // the usual width of list levels: a byte holds eight
+            for (int g = 0; g < values; g += 8) {
+              int b8 = bytes[p++];
+              for (int k = 0; k < 8 && n < count; k++) {
+                levels[n++] = (b8 >>> k) & 1;
+              }
+              if (n >= count) {
+                p += (values - g - 8) / 8; // skip the padding bytes of the run
+                n += values - g - 8;
+                break;
+              }
+            }
+            continue;
+          }
+          long buffer = 0;
+          int bits = 0;
+          for (int i = 0; i < values; i++) {
+            while (bits < bitWidth) {
+              buffer |= (long) (bytes[p++] & 0xff) << bits;
+              bits += 8;
+            }
+            if (n < count) {
+              levels[n] = (int) (buffer & mask);
+            }
+            n++;
+            buffer >>>= bitWidth;
+            bits -= bitWidth;
+          }
         }
       }
+    } catch (ArrayIndexOutOfBoundsException e) {
+      throw new IOException("levels are truncated", e);
     }
+    in.position(in.hasArray() ? p - in.arrayOffset() : start + p);
     return levels;
   }
 
-  private static int varInt(ByteBuffer in) {
-    int value = 0;
-    int shift = 0;
-    int b;
-    do {
-      b = in.get() & 0xff;
-      value |= (b & 0x7f) << shift;
-      shift += 7;
-    } while ((b & 0x80) != 0);
-    return value;
-  }
 
   private void values(Encoding encoding, ByteBufferInputStream in) throws IOException {
+    plain = null;
+    ids = null;
+    other = null;
+    int values = 0;
+    for (int i = 0; i < count; i++) {
+      values += def == null || def[i] == maxDef ? 1 : 0;
+    }
     if (encoding == Encoding.PLAIN) {
       plain = in.slice((int) in.available()).order(ByteOrder.LITTLE_ENDIAN);
-      other = null;
-    } else {
-      plain = null;
-      other = encoding.getValuesReader(leaf, ValuesType.VALUES);
-      int values = 0;
-      for (int i = 0; i < count; i++) {
-        values += def == null || def[i] == maxDef ? 1 : 0;
+    } else if (encoding == Encoding.RLE_DICTIONARY || encoding == Encoding.PLAIN_DICTIONARY) {
+      if (dictionary == null) {
+        throw new IOException("column " + String.join(".", leaf.getPath()) + " has dictionary-encoded pages but no dictionary");
       }
+      ByteBuffer data = in.slice((int) in.available());
+      int bitWidth = data.get() & 0xff;
+      ids = decodeHybrid(data, bitWidth, values);
+      nextId = 0;
+      int entries = dictionary.remaining() / width;
+      for (int id : ids) {
+        if (id < 0 || id >= entries) {
+          throw new IOException("column " + String.join(".", leaf.getPath()) + " refers to dictionary entry " + id + " of " + entries);
+        }
+      }
+    } else {
+      other = encoding.getValuesReader(leaf, ValuesType.VALUES);
       other.initFromPage(values, in);
     }
   }
