@@ -2,13 +2,13 @@ package io.featurestore.benchmarks;
 
 import java.util.Arrays;
 
-/** Entry point of {@code bin/benchmark}: {@code ingest [rows]}, {@code stream [rows]}. */
+/** Entry point of {@code bin/benchmark}: {@code ingest [rows]}, {@code stream [rows]}, {@code decode [rows]}. */
 public final class Benchmarks {
   private Benchmarks() {}
 
   public static void main(String[] args) throws Exception {
     if (args.length == 0) {
-      System.err.println("usage: bin/benchmark ingest [rows] | stream [rows]");
+      System.err.println("usage: bin/benchmark ingest [rows] | stream [rows] | decode [rows]");
       System.exit(2);
     }
     String[] rest = Arrays.copyOfRange(args, 1, args.length);
@@ -16,8 +16,9 @@ public final class Benchmarks {
       case "ingest" -> IngestBenchmark.run(rest);
       case "stream" -> StreamBenchmark.run(rest);
       case "stream-child" -> StreamBenchmark.child(rest);
+      case "decode" -> DecodeBenchmark.run(rest);
       default -> {
-        System.err.println("unknown benchmark '" + args[0] + "'; known: ingest, stream");
+        System.err.println("unknown benchmark '" + args[0] + "'; known: ingest, stream, decode");
         System.exit(2);
       }
     }
