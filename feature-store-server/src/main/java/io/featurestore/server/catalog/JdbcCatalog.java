@@ -199,31 +199,25 @@ class JdbcCatalog implements Catalog {
 
   @Override
   public Optional<SnapshotRecord> snapshotAsOf(String featureSet, int version, Instant asOf) {
-    return jdbc.sql(SNAPSHOT_SELECT + " where f.name = :name and v.version = :version and s.committed_at <= :asOf"
-                + " order by s.sequence_number desc limit 1")
-        .param("name", featureSet)
-        .param("version", version)
-        .param("asOf", timestamp(asOf))
-        .query(JdbcCatalog::snapshot)
-        .optional();
+    return snapshot(featureSet, version, "s.committed_at <= :value order by s.sequence_number desc limit 1", timestamp(asOf));
   }
 
   @Override
   public Optional<SnapshotRecord> findSnapshot(String featureSet, int version, String snapshotId) {
-    return jdbc.sql(SNAPSHOT_SELECT + " where f.name = :name and v.version = :version and s.snapshot_id = :id")
-        .param("name", featureSet)
-        .param("version", version)
-        .param("id", snapshotId)
-        .query(JdbcCatalog::snapshot)
-        .optional();
+    return snapshot(featureSet, version, "s.snapshot_id = :value", snapshotId);
   }
 
   @Override
   public Optional<SnapshotRecord> findSnapshotByIdempotencyKey(String featureSet, int version, String key) {
-    return jdbc.sql(SNAPSHOT_SELECT + " where f.name = :name and v.version = :version and s.idempotency_key = :key")
+    return snapshot(featureSet, version, "s.idempotency_key = :value", key);
+  }
+
+  /** The snapshot of a version matching {@code condition}, which refers to its one parameter as {@code :value}. */
+  private Optional<SnapshotRecord> snapshot(String featureSet, int version, String condition, Object value) {
+    return jdbc.sql(SNAPSHOT_SELECT + " where f.name = :name and v.version = :version and " + condition)
         .param("name", featureSet)
         .param("version", version)
-        .param("key", key)
+        .param("value", value)
         .query(JdbcCatalog::snapshot)
         .optional();
   }
