@@ -34,9 +34,10 @@ class ClientReadsUploadsTest {
   void trainingJobReadsWhatWasUploaded() throws Exception {
     TestApi api = new TestApi(port);
     IngestTestFixtures.createFeatureSet(api, "e2e");
-    assertThat(IngestTestFixtures.uploadArrow(api, "e2e", 0, 120_000).status()).isEqualTo(201);
-    Instant afterFirst = Instant.now();
-    Thread.sleep(5);
+    TestApi.Response first = IngestTestFixtures.uploadArrow(api, "e2e", 0, 120_000);
+    assertThat(first.status()).isEqualTo(201);
+    // As of the first commit's own time: the second commit is later, whatever the clock resolution.
+    Instant afterFirst = Instant.parse(first.body().get("committedAt").asString());
     assertThat(IngestTestFixtures.uploadArrow(api, "e2e", 120_000, 30_000).status()).isEqualTo(201);
 
     ObjectStore store = new LocalObjectStore(bucket.local().root());
