@@ -137,6 +137,6 @@ final class ReadPlan {
   }
 
   private static Long micros(Instant instant) {
-    return instant == null ? null : Math.addExact(Math.multiplyExact(instant.getEpochSecond(), 1_000_000L), instant.getNano() / 1000);
+    return instant == null ? null : TimestampMicros.fromInstant(instant);
   }
 }

@@ -44,6 +44,11 @@ public final class TimestampMicros {
     return divide == 1 ? raw * multiply : Math.floorDiv(raw, divide);
   }
 
+  /** An instant as microseconds since the epoch (sub-microsecond digits dropped); throws on overflow. */
+  public static long fromInstant(Instant instant) {
+    return Math.addExact(Math.multiplyExact(instant.getEpochSecond(), 1_000_000L), instant.getNano() / 1000);
+  }
+
   /** Microseconds since the epoch as an instant. */
   public static Instant toInstant(long micros) {
     return Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1000);

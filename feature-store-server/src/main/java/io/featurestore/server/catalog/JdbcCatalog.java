@@ -57,13 +57,7 @@ class JdbcCatalog implements Catalog {
                                         partitioning, last_version, created_at, updated_at)
               values (:name, :description, :owner, :formats, :target, :compression, :partitioning, 0, :created, :created)
               """)
-          .param("name", fs.name())
-          .param("description", fs.description())
-          .param("owner", fs.owner())
-          .param("formats", formats(fs.storage()))
-          .param("target", fs.storage().targetShardBytes())
-          .param("compression", fs.storage().compression().name())
-          .param("partitioning", fs.storage().partitioning().name())
+          .params(columns(fs))
           .param("created", timestamp(fs.createdAt()))
           .update();
     } catch (DuplicateKeyException e) {
@@ -113,13 +107,7 @@ class JdbcCatalog implements Catalog {
                   updated_at = :updated
                 where name = :name
                 """)
-            .param("name", fs.name())
-            .param("description", fs.description())
-            .param("owner", fs.owner())
-            .param("formats", formats(fs.storage()))
-            .param("target", fs.storage().targetShardBytes())
-            .param("compression", fs.storage().compression().name())
-            .param("partitioning", fs.storage().partitioning().name())
+            .params(columns(fs))
             .param("updated", timestamp(fs.updatedAt()))
             .update();
     if (updated == 0) {
@@ -358,6 +346,18 @@ class JdbcCatalog implements Catalog {
         rs.getLong("added_bytes"),
         rs.getString("idempotency_key"),
         instant(rs, "committed_at"));
+  }
+
+  /** The feature_sets columns of a feature set, as named parameters. */
+  private static Map<String, Object> columns(FeatureSet fs) {
+    return Map.of(
+        "name", fs.name(),
+        "description", fs.description(),
+        "owner", fs.owner(),
+        "formats", formats(fs.storage()),
+        "target", fs.storage().targetShardBytes(),
+        "compression", fs.storage().compression().name(),
+        "partitioning", fs.storage().partitioning().name());
   }
 
   private static String formats(StorageOptions storage) {

@@ -1,7 +1,7 @@
 package io.featurestore.server.ingest;
 
 import io.featurestore.api.manifest.Operation;
-import io.featurestore.server.snapshot.SnapshotService;
+import io.featurestore.server.snapshot.SnapshotResponses;
 import io.featurestore.server.snapshot.SnapshotView;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
@@ -33,7 +33,7 @@ class IngestController {
       @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey,
       HttpServletRequest request)
       throws IOException {
-    return SnapshotService.response(
+    return SnapshotResponses.of(
         ingest.ingest(
             name, version, Operation.fromMode(mode), request.getContentType(), request.getInputStream(), idempotencyKey));
   }

@@ -2,6 +2,7 @@ package io.featurestore.server.ingest;
 
 import io.featurestore.api.schema.FeatureType;
 import io.featurestore.api.schema.ScalarType;
+import io.featurestore.format.arrow.TimestampMicros;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -100,6 +101,6 @@ final class Values {
         }
       }
     }
-    return Math.addExact(Math.multiplyExact(instant.getEpochSecond(), 1_000_000L), instant.getNano() / 1000);
+    return TimestampMicros.fromInstant(instant);
   }
 }

@@ -36,7 +36,7 @@ class SnapshotController {
       @PathVariable String version,
       @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey,
       @RequestBody ShardRegistration.Request request) {
-    return SnapshotService.response(registration.register(name, version, request, idempotencyKey));
+    return SnapshotResponses.of(registration.register(name, version, request, idempotencyKey));
   }
 
   @GetMapping

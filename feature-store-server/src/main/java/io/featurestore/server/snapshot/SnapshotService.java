@@ -17,7 +17,6 @@ import io.featurestore.server.catalog.FeatureSetVersion;
 import io.featurestore.server.catalog.Page;
 import io.featurestore.server.catalog.SnapshotRecord;
 import java.io.IOException;
-import java.net.URI;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -29,7 +28,6 @@ import java.util.stream.Collectors;
 import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.http.ResponseEntity;
 import org.springframework.stereotype.Service;
 
 /**
@@ -120,21 +118,6 @@ public class SnapshotService {
         deleteQuietly(added.stream().map(ShardEntry::key).toList());
       }
     }
-  }
-
-  /**
-   * The HTTP answer to a commit: 201 with the snapshot and its location, or 200 with header
-   * {@code Idempotent-Replayed: true} when an earlier commit with the same idempotency key is returned.
-   */
-  public static ResponseEntity<SnapshotView> response(CommitOutcome outcome) {
-    SnapshotView view = outcome.snapshot();
-    if (!outcome.created()) {
-      return ResponseEntity.ok().header("Idempotent-Replayed", "true").body(view);
-    }
-    SnapshotRecord s = view.snapshot();
-    return ResponseEntity.created(
-            URI.create("/api/v1/feature-sets/" + s.featureSet() + "/versions/" + s.version() + "/snapshots/" + s.snapshotId()))
-        .body(view);
   }
 
   /** The earlier snapshot committed with this idempotency key, if any. */
