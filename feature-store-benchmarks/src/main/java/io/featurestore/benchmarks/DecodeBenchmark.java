@@ -6,8 +6,8 @@ import io.featurestore.api.schema.StorageOptions;
 import io.featurestore.api.storage.ObjectKey;
 import io.featurestore.format.arrow.ArrowSchemas;
 import io.featurestore.format.parquet.ParquetBatchReader;
-import io.featurestore.format.parquet.ParquetWriteSettings;
-import io.featurestore.format.parquet.ShardedParquetWriter;
+import io.featurestore.format.write.ShardWriteSettings;
+import io.featurestore.format.write.SnapshotWriter;
 import io.featurestore.storage.local.LocalObjectStore;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
@@ -46,8 +46,8 @@ final class DecodeBenchmark {
           StorageOptions.defaults().formats(), Long.MAX_VALUE, StorageOptions.defaults().compression(),
           StorageOptions.defaults().partitioning());
       List<ShardEntry> shards;
-      try (ShardedParquetWriter writer =
-          new ShardedParquetWriter(store, ObjectKey.of("decode"), "decode", schema, oneShard, ParquetWriteSettings.defaults())) {
+      try (SnapshotWriter writer =
+          new SnapshotWriter(store, ObjectKey.of("decode"), "decode", schema, oneShard, ShardWriteSettings.defaults())) {
         for (long first = 0; first < rows; first += 8192) {
           int n = (int) Math.min(8192, rows - first);
           SyntheticFeatures.fill(batch, first, n);

@@ -3,7 +3,7 @@ package io.featurestore.benchmarks;
 import io.featurestore.api.manifest.ManifestCodec;
 import io.featurestore.api.schema.FeatureSetSchema;
 import io.featurestore.format.arrow.ArrowSchemas;
-import io.featurestore.format.parquet.ParquetWriteSettings;
+import io.featurestore.format.write.ShardWriteSettings;
 import io.featurestore.format.parquet.ParquetSchemas;
 import io.featurestore.storage.s3.S3StoreConfig;
 import io.featurestore.storage.s3.S3TestServer;
@@ -112,7 +112,7 @@ final class IngestBenchmark {
 
   /** The server's settings: ZSTD, 64 MiB row groups, 1 MiB pages, page checksums, no dictionary for floats. */
   private static ParquetWriter<Integer> baselineWriter(LocalOutputFile file, RecordApiWriteSupport support) throws IOException {
-    ParquetWriteSettings settings = ParquetWriteSettings.defaults();
+    ShardWriteSettings settings = ShardWriteSettings.defaults();
     BaselineBuilder builder =
         new BaselineBuilder(file, support)
             .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)

@@ -13,8 +13,8 @@ import io.featurestore.client.read.ReadOptions;
 import io.featurestore.client.read.SnapshotStream;
 import io.featurestore.client.shards.DirectShards;
 import io.featurestore.format.arrow.ArrowSchemas;
-import io.featurestore.format.parquet.ParquetWriteSettings;
-import io.featurestore.format.parquet.ShardedParquetWriter;
+import io.featurestore.format.write.ShardWriteSettings;
+import io.featurestore.format.write.SnapshotWriter;
 import io.featurestore.storage.s3.S3ObjectStore;
 import io.featurestore.storage.s3.S3StoreConfig;
 import io.featurestore.storage.s3.S3TestServer;
@@ -83,9 +83,9 @@ final class StreamBenchmark {
     List<ShardEntry> shards;
     try (RootAllocator allocator = new RootAllocator();
         VectorSchemaRoot root = VectorSchemaRoot.create(ArrowSchemas.toArrow(schema), allocator);
-        ShardedParquetWriter writer =
-            new ShardedParquetWriter(store, BucketLayout.data("bench", 1, id), id, schema, StorageOptions.defaults(),
-                ParquetWriteSettings.defaults())) {
+        SnapshotWriter writer =
+            new SnapshotWriter(store, BucketLayout.data("bench", 1, id), id, schema, StorageOptions.defaults(),
+                ShardWriteSettings.defaults())) {
       for (long first = 0; first < rows; first += 8192) {
         int n = (int) Math.min(8192, rows - first);
         SyntheticFeatures.fill(root, first, n);

@@ -71,6 +71,10 @@ public abstract class AbstractObjectStoreTest {
       try (InputStream stream = in.newStream(99_990)) {
         assertThat(stream.readAllBytes()).isEqualTo(java.util.Arrays.copyOfRange(content, 99_990, 100_000));
       }
+      try (InputStream stream = in.newStream(1_000, 50_000)) {
+        assertThat(stream.readAllBytes()).isEqualTo(java.util.Arrays.copyOfRange(content, 1_000, 51_000));
+      }
+      assertThatThrownBy(() -> in.newStream(99_000, 1_001)).isInstanceOf(EOFException.class);
       assertThatThrownBy(() -> in.readFully(99_999, new byte[2], 0, 2)).isInstanceOf(EOFException.class);
     }
   }
@@ -161,5 +165,29 @@ public abstract class AbstractObjectStoreTest {
           assertThat(e.kind()).isEqualTo(ErrorKind.NOT_FOUND);
           assertThat(e.getMessage()).contains("no/such/object");
         });
+    // Opened with a known length, a store may only find out at the first read.
+    assertThatThrownBy(() -> {
+      try (ObjectInput in = store().open(ObjectKey.of("no/such/shard"), 10)) {
+        in.readFully(0, new byte[10], 0, 10);
+      }
+    }).isInstanceOfSatisfying(FeatureStoreException.class, e -> {
+      assertThat(e.kind()).isEqualTo(ErrorKind.NOT_FOUND);
+      assertThat(e.getMessage()).contains("no/such/shard");
+    });
+  }
+
+  @Test
+  void objectOpenedWithItsKnownLengthReadsTheSame() throws Exception {
+    ObjectKey key = ObjectKey.of("known/length");
+    byte[] content = randomBytes(70_000, 9);
+    store().put(key, content);
+    try (ObjectInput in = store().open(key, content.length)) {
+      byte[] middle = new byte[1000];
+      in.readFully(30_000, middle, 0, middle.length);
+      assertThat(middle).isEqualTo(java.util.Arrays.copyOfRange(content, 30_000, 31_000));
+      try (InputStream stream = in.newStream(69_000, 1000)) {
+        assertThat(stream.readAllBytes()).isEqualTo(java.util.Arrays.copyOfRange(content, 69_000, 70_000));
+      }
+    }
   }
 }

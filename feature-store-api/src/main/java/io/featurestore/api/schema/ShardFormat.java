@@ -2,7 +2,10 @@ package io.featurestore.api.schema;
 
 /** File formats a snapshot's shards can be written in. */
 public enum ShardFormat {
-  PARQUET("parquet");
+  /** Apache Parquet: columnar, read by column projection and row-group statistics. */
+  PARQUET("parquet"),
+  /** TFRecord files of {@code tf.train.Example}, as TensorFlow reads them; see {@code docs/formats.md}. */
+  TFRECORD("tfrecord");
 
   private final String extension;
 

@@ -9,13 +9,16 @@ import java.util.Set;
 /**
  * How a feature set's snapshots are written.
  *
- * @param formats shard formats to write, at least one
+ * @param formats shard formats to write, at least one; with several, every snapshot holds each
+ *     format's complete shard set (the same rows), committed together
  * @param targetShardBytes a shard is closed once it reaches this size; see {@link #MIN_SHARD_BYTES}
- * @param compression codec for shard data
+ * @param compression codec for Parquet pages
  * @param partitioning optional grouping of shards by event date
+ * @param tfrecordCompression {@link Compression#NONE} or {@link Compression#GZIP} for TFRecord shards
  */
 public record StorageOptions(
-    Set<ShardFormat> formats, long targetShardBytes, Compression compression, Partitioning partitioning) {
+    Set<ShardFormat> formats, long targetShardBytes, Compression compression, Partitioning partitioning,
+    Compression tfrecordCompression) {
   public static final long MIB = 1024L * 1024;
   /** Default target shard size: 128 MiB. */
   public static final long DEFAULT_SHARD_BYTES = 128 * MIB;
@@ -26,6 +29,7 @@ public record StorageOptions(
     requireNonNull(formats, "formats is null");
     requireNonNull(compression, "compression is null");
     requireNonNull(partitioning, "partitioning is null");
+    requireNonNull(tfrecordCompression, "tfrecordCompression is null");
     if (formats.isEmpty()) {
       throw FeatureStoreException.invalid("invalid-storage", "storage.formats must name at least one format");
     }
@@ -34,11 +38,25 @@ public record StorageOptions(
       throw FeatureStoreException.invalid(
           "invalid-storage", "storage.targetShardBytes must be positive, got " + targetShardBytes);
     }
+    if (tfrecordCompression != Compression.NONE && tfrecordCompression != Compression.GZIP) {
+      throw FeatureStoreException.invalid(
+          "invalid-storage", "storage.tfrecordCompression must be NONE or GZIP (what TensorFlow reads), got " + tfrecordCompression);
+    }
+  }
+
+  /** Options with uncompressed TFRecord shards (if any are written). */
+  public StorageOptions(Set<ShardFormat> formats, long targetShardBytes, Compression compression, Partitioning partitioning) {
+    this(formats, targetShardBytes, compression, partitioning, Compression.NONE);
   }
 
   public static StorageOptions defaults() {
     return new StorageOptions(
-        EnumSet.of(ShardFormat.PARQUET), DEFAULT_SHARD_BYTES, Compression.ZSTD, Partitioning.NONE);
+        EnumSet.of(ShardFormat.PARQUET), DEFAULT_SHARD_BYTES, Compression.ZSTD, Partitioning.NONE, Compression.NONE);
+  }
+
+  /** The compression of this feature set's shards in {@code format}. */
+  public Compression compression(ShardFormat format) {
+    return format == ShardFormat.TFRECORD ? tfrecordCompression : compression;
   }
 
   /**

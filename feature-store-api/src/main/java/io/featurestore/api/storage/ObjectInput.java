@@ -27,6 +27,16 @@ public interface ObjectInput extends Closeable {
     return n;
   }
 
+  /**
+   * A sequential stream of the {@code length} bytes from {@code position}, fetched as one range (on
+   * S3, one ranged GET that resumes where it stopped if the connection drops); the caller closes it.
+   *
+   * @throws java.io.EOFException if the range is not inside the object
+   */
+  InputStream newStream(long position, long length) throws IOException;
+
   /** A sequential stream from {@code position} to the end of the object; the caller closes it. */
-  InputStream newStream(long position) throws IOException;
+  default InputStream newStream(long position) throws IOException {
+    return newStream(position, Math.max(0, length() - position));
+  }
 }

@@ -24,6 +24,15 @@ public interface ObjectStore extends Closeable {
   /** Opens an object for reading. */
   ObjectInput open(ObjectKey key) throws IOException;
 
+  /**
+   * Opens an object whose length the caller already knows (a shard listed in a manifest), saving
+   * the request a store may need to learn it (a HEAD on S3). A missing object may then fail only
+   * at the first read, with the same {@code NOT_FOUND} error.
+   */
+  default ObjectInput open(ObjectKey key, long length) throws IOException {
+    return open(key);
+  }
+
   /** The object's description, or empty if there is no such object. */
   Optional<ObjectInfo> stat(ObjectKey key) throws IOException;
 

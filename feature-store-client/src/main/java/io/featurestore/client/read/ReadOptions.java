@@ -2,6 +2,7 @@ package io.featurestore.client.read;
 
 import static java.util.Objects.requireNonNull;
 
+import io.featurestore.api.schema.ShardFormat;
 import java.time.Instant;
 import java.util.List;
 
@@ -22,6 +23,10 @@ import java.util.List;
  * @param rank this worker's index, 0 .. worldSize - 1
  * @param worldSize number of workers reading the snapshot together
  * @param remainder shuffled reads only: what happens to the rows that do not divide evenly among workers
+ * @param format the shard format to read; null for Parquet when the snapshot has it, else TFRecord
+ * @param rawRecords TFRecord only: deliver each record as it is stored (a serialized {@code
+ *     tf.train.Example}, for TensorFlow-style consumers) in one binary column {@code record}, instead
+ *     of decoded columns; every feature is in it, so no columns can be chosen
  */
 public record ReadOptions(
     List<String> columns,
@@ -34,7 +39,9 @@ public record ReadOptions(
     int epochs,
     int rank,
     int worldSize,
-    Remainder remainder) {
+    Remainder remainder,
+    ShardFormat format,
+    boolean rawRecords) {
   public static final int DEFAULT_BATCH_ROWS = 8192;
   public static final long DEFAULT_SHUFFLE_BLOCK_ROWS = 262_144;
 
@@ -64,46 +71,60 @@ public record ReadOptions(
     if (eventTimeFrom != null && eventTimeTo != null && !eventTimeFrom.isBefore(eventTimeTo)) {
       throw new IllegalArgumentException("eventTimeFrom " + eventTimeFrom + " is not before eventTimeTo " + eventTimeTo);
     }
+    if (rawRecords && (format == ShardFormat.PARQUET || !columns.isEmpty())) {
+      throw new IllegalArgumentException(
+          "raw records are whole TFRecord Examples: they cannot be read from " + format + " shards or projected to " + columns);
+    }
   }
 
   /** Snapshot order, all columns, one epoch, one worker. */
   public static ReadOptions ordered() {
-    return new ReadOptions(List.of(), null, null, DEFAULT_BATCH_ROWS, false, 0, DEFAULT_SHUFFLE_BLOCK_ROWS, 1, 0, 1, Remainder.DROP);
+    return new ReadOptions(List.of(), null, null, DEFAULT_BATCH_ROWS, false, 0, DEFAULT_SHUFFLE_BLOCK_ROWS, 1, 0, 1, Remainder.DROP, null, false);
   }
 
   /** Shuffled with the seed, all columns, one epoch, one worker, remainder dropped. */
   public static ReadOptions shuffled(long seed) {
-    return new ReadOptions(List.of(), null, null, DEFAULT_BATCH_ROWS, true, seed, DEFAULT_SHUFFLE_BLOCK_ROWS, 1, 0, 1, Remainder.DROP);
+    return new ReadOptions(List.of(), null, null, DEFAULT_BATCH_ROWS, true, seed, DEFAULT_SHUFFLE_BLOCK_ROWS, 1, 0, 1, Remainder.DROP, null, false);
   }
 
   public ReadOptions withColumns(List<String> columns) {
-    return new ReadOptions(columns, eventTimeFrom, eventTimeTo, batchRows, shuffle, seed, shuffleBlockRows, epochs, rank, worldSize, remainder);
+    return new ReadOptions(columns, eventTimeFrom, eventTimeTo, batchRows, shuffle, seed, shuffleBlockRows, epochs, rank, worldSize, remainder, format, rawRecords);
   }
 
   /** Rows with event time in [from, to); either may be null. */
   public ReadOptions withEventTimeRange(Instant from, Instant to) {
-    return new ReadOptions(columns, from, to, batchRows, shuffle, seed, shuffleBlockRows, epochs, rank, worldSize, remainder);
+    return new ReadOptions(columns, from, to, batchRows, shuffle, seed, shuffleBlockRows, epochs, rank, worldSize, remainder, format, rawRecords);
   }
 
   public ReadOptions withBatchRows(int batchRows) {
-    return new ReadOptions(columns, eventTimeFrom, eventTimeTo, batchRows, shuffle, seed, shuffleBlockRows, epochs, rank, worldSize, remainder);
+    return new ReadOptions(columns, eventTimeFrom, eventTimeTo, batchRows, shuffle, seed, shuffleBlockRows, epochs, rank, worldSize, remainder, format, rawRecords);
   }
 
   public ReadOptions withShuffleBlockRows(long shuffleBlockRows) {
-    return new ReadOptions(columns, eventTimeFrom, eventTimeTo, batchRows, shuffle, seed, shuffleBlockRows, epochs, rank, worldSize, remainder);
+    return new ReadOptions(columns, eventTimeFrom, eventTimeTo, batchRows, shuffle, seed, shuffleBlockRows, epochs, rank, worldSize, remainder, format, rawRecords);
   }
 
   public ReadOptions withEpochs(int epochs) {
-    return new ReadOptions(columns, eventTimeFrom, eventTimeTo, batchRows, shuffle, seed, shuffleBlockRows, epochs, rank, worldSize, remainder);
+    return new ReadOptions(columns, eventTimeFrom, eventTimeTo, batchRows, shuffle, seed, shuffleBlockRows, epochs, rank, worldSize, remainder, format, rawRecords);
   }
 
   /** This worker's part: rank {@code rank} of {@code worldSize} workers. */
   public ReadOptions withWorker(int rank, int worldSize) {
-    return new ReadOptions(columns, eventTimeFrom, eventTimeTo, batchRows, shuffle, seed, shuffleBlockRows, epochs, rank, worldSize, remainder);
+    return new ReadOptions(columns, eventTimeFrom, eventTimeTo, batchRows, shuffle, seed, shuffleBlockRows, epochs, rank, worldSize, remainder, format, rawRecords);
   }
 
   public ReadOptions withRemainder(Remainder remainder) {
-    return new ReadOptions(columns, eventTimeFrom, eventTimeTo, batchRows, shuffle, seed, shuffleBlockRows, epochs, rank, worldSize, remainder);
+    return new ReadOptions(columns, eventTimeFrom, eventTimeTo, batchRows, shuffle, seed, shuffleBlockRows, epochs, rank, worldSize, remainder, format, rawRecords);
+  }
+
+  /** Reads the snapshot's shards in this format (it must have a complete set of them). */
+  public ReadOptions withFormat(ShardFormat format) {
+    return new ReadOptions(columns, eventTimeFrom, eventTimeTo, batchRows, shuffle, seed, shuffleBlockRows, epochs, rank, worldSize, remainder, format, rawRecords);
+  }
+
+  /** Reads the TFRecord shards' records as they are stored, in one binary column {@code record}. */
+  public ReadOptions withRawRecords() {
+    return new ReadOptions(columns, eventTimeFrom, eventTimeTo, batchRows, shuffle, seed, shuffleBlockRows, epochs, rank, worldSize, remainder, ShardFormat.TFRECORD, true);
   }
 
   /**

@@ -4,24 +4,25 @@ import static java.util.Objects.requireNonNull;
 
 import io.featurestore.api.FeatureStoreException;
 import io.featurestore.api.manifest.SnapshotManifest;
-import io.featurestore.api.schema.Column;
+import io.featurestore.api.schema.ShardFormat;
 import io.featurestore.client.shards.ShardSource;
 import io.featurestore.client.read.ReadPlan.Unit;
-import io.featurestore.format.arrow.ArrowSchemas;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
-import org.apache.arrow.vector.types.pojo.Schema;
 
 /**
- * A worker's stream of batches from one snapshot, read straight from the bucket: units (row groups)
- * are fetched and decoded in parallel ahead of the consumer within a memory budget, then their rows
- * are delivered in the order {@link SampleOrder} fixes for the worker.
+ * A worker's stream of batches from one snapshot, read straight from the bucket: units (Parquet row
+ * groups or TFRecord blocks) are fetched and decoded in parallel ahead of the consumer within a
+ * memory budget, then their rows are delivered in the order {@link SampleOrder} fixes for the worker.
+ * The snapshot is read in one of its formats ({@link ReadOptions#format()}); a TFRecord read can
+ * deliver the raw records ({@link ReadOptions#rawRecords()}).
  *
  * <p>Use: {@code while (stream.next()) { VectorSchemaRoot batch = stream.batch(); ... }}. The stream
  * owns the batch and refills it on every {@link #next()}; it is valid until then (transfer its
@@ -30,7 +31,8 @@ import org.apache.arrow.vector.types.pojo.Schema;
  * consumer thread. Closing it frees every buffer it holds.
  *
  * <p>Errors are {@link FeatureStoreException}s: a corrupt shard is {@code malformed-parquet} naming
- * the shard; an unreachable bucket is kind {@code UNAVAILABLE} (after the store's own retries).
+ * the shard, or {@code corrupt-record} / {@code malformed-example} naming the TFRecord shard and
+ * byte offset; an unreachable bucket is kind {@code UNAVAILABLE} (after the store's own retries).
  */
 public final class SnapshotStream implements AutoCloseable {
   private final SnapshotManifest manifest;
@@ -86,15 +88,18 @@ public final class SnapshotStream implements AutoCloseable {
     this.options = requireNonNull(options, "options is null");
     this.pool = requireNonNull(pool, "pool is null");
     this.memoryBudget = memoryBudget;
-    this.orderKey = options.orderKey();
+    ShardFormat format = format(manifest, options);
+    this.orderKey = options.orderKey() + ";format=" + format;
     this.allocator = allocator.newChildAllocator("snapshot-" + manifest.snapshotId(), 0, Long.MAX_VALUE);
     VectorSchemaRoot created = null;
     try {
-      List<Column> columns = columns(manifest, options.columns());
-      this.loader = new UnitLoader(manifest, shards, options.columns(), this.allocator);
-      this.plan = ReadPlan.build(manifest, shards, options, pool, this.allocator);
+      ShardUnits units = ShardUnits.of(format, manifest, shards, options.columns(), options.rawRecords(), this.allocator);
+      ShardUnits eventTimes =
+          ShardUnits.of(format, manifest, shards, List.of(manifest.schema().eventTimestamp()), false, this.allocator);
+      this.loader = new UnitLoader(manifest, units, this.allocator);
+      this.plan = ReadPlan.build(manifest, format, units, eventTimes, options, pool);
       this.unitRows = plan.unitRows();
-      created = VectorSchemaRoot.create(new Schema(columns.stream().map(ArrowSchemas::toArrow).toList()), this.allocator);
+      created = VectorSchemaRoot.create(units.schema(), this.allocator);
       this.batch = created;
       this.batchShard = new int[options.batchRows()];
       this.batchRow = new long[options.batchRows()];
@@ -113,18 +118,20 @@ public final class SnapshotStream implements AutoCloseable {
     }
   }
 
-  private static List<Column> columns(SnapshotManifest manifest, List<String> names) {
-    List<Column> all = manifest.schema().columns();
-    if (names.isEmpty()) {
-      return all;
+  /** The format the read asks for, or Parquet when the snapshot has it, else TFRecord. */
+  private static ShardFormat format(SnapshotManifest manifest, ReadOptions options) {
+    Set<ShardFormat> complete = manifest.formats();
+    ShardFormat wanted = options.format();
+    if (wanted == null) {
+      wanted = complete.contains(ShardFormat.PARQUET) ? ShardFormat.PARQUET : ShardFormat.TFRECORD;
     }
-    List<Column> result = new ArrayList<>();
-    for (String name : names) {
-      result.add(all.stream().filter(c -> c.name().equals(name)).findFirst().orElseThrow(() ->
-          FeatureStoreException.invalid("unknown-column", "column '" + name + "' is not in feature set '"
-              + manifest.featureSet() + "'; its columns are " + all.stream().map(Column::name).toList())));
+    if (!complete.contains(wanted)) {
+      throw FeatureStoreException.invalid(
+          "format-not-in-snapshot",
+          "snapshot " + manifest.snapshotId() + " of '" + manifest.featureSet() + "' has no complete " + wanted
+              + " shard set; it can be read as " + complete);
     }
-    return result;
+    return wanted;
   }
 
   private void checkResumable(ReaderState state) {

@@ -22,7 +22,7 @@ public final class DirectShards implements ShardSource {
 
   @Override
   public ObjectInput open(ShardEntry shard) throws IOException {
-    return store.open(shard.key());
+    return store.open(shard.key(), shard.bytes()); // the manifest knows the length: no HEAD per open
   }
 
   @Override

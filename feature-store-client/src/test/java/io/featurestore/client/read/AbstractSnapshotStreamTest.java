@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.featurestore.api.FeatureStoreException;
 import io.featurestore.api.manifest.ShardEntry;
 import io.featurestore.api.manifest.SnapshotManifest;
+import io.featurestore.api.schema.ShardFormat;
 import io.featurestore.api.storage.ObjectInput;
 import io.featurestore.api.storage.ObjectStore;
 import io.featurestore.client.read.ReadOptions.Remainder;
@@ -46,6 +47,16 @@ abstract class AbstractSnapshotStreamTest {
 
   abstract SnapshotManifest manifest();
 
+  /** The shard format the tests read. */
+  ShardFormat format() {
+    return ShardFormat.PARQUET;
+  }
+
+  /** The shards of {@link #format()}. */
+  List<ShardEntry> formatShards() {
+    return manifest().shards(format());
+  }
+
   @BeforeEach
   void allocate() {
     allocator = new RootAllocator();
@@ -57,7 +68,11 @@ abstract class AbstractSnapshotStreamTest {
   }
 
   SnapshotStream open(ReadOptions options, ReaderState resume) {
-    return new SnapshotStream(manifest(), shards(), options, resume, POOL, allocator, 8L * 1024 * 1024);
+    return open(manifest(), shards(), options, resume, 8L * 1024 * 1024);
+  }
+
+  SnapshotStream open(SnapshotManifest manifest, ShardSource shards, ReadOptions options, ReaderState resume, long budget) {
+    return new SnapshotStream(manifest, shards, options.withFormat(format()), resume, POOL, allocator, budget);
   }
 
   /** Ids in delivery order, and the number of batches. */
@@ -84,7 +99,7 @@ abstract class AbstractSnapshotStreamTest {
 
   @Test
   void orderedReadDeliversEveryRowInSnapshotOrderWithItsPosition() {
-    assertThat(manifest().shards()).hasSizeGreaterThan(3);
+    assertThat(formatShards()).hasSizeGreaterThan(3);
     try (SnapshotStream stream = open(ReadOptions.ordered().withBatchRows(7000), null)) {
       long expected = 0;
       while (stream.next()) {
@@ -92,7 +107,8 @@ abstract class AbstractSnapshotStreamTest {
         for (int i = 0; i < batch.getRowCount(); i++, expected++) {
           assertThat(((BigIntVector) batch.getVector("id")).get(i)).isEqualTo(expected);
           // Shards hold consecutive ids, so the position names the row exactly.
-          long firstIdOfShard = manifest().shards().subList(0, stream.shardOf(i)).stream().mapToLong(ShardEntry::rows).sum();
+          long firstIdOfShard = manifest().shards().subList(0, stream.shardOf(i)).stream()
+              .filter(shard -> shard.format() == format()).mapToLong(ShardEntry::rows).sum();
           assertThat(firstIdOfShard + stream.rowInShard(i)).isEqualTo(expected);
         }
         assertValues(stream);
@@ -194,7 +210,7 @@ abstract class AbstractSnapshotStreamTest {
       }
       assertThat(resumed).as("stopped after %d batches", stopAfter).isEqualTo(uninterrupted);
     }
-    ReaderState other = new ReaderState(manifest().snapshotId(), ReadOptions.shuffled(4).orderKey(), 0, 10);
+    ReaderState other = new ReaderState(manifest().snapshotId(), ReadOptions.shuffled(4).orderKey() + ";format=" + format(), 0, 10);
     assertThatThrownBy(() -> open(options, other))
         .isInstanceOfSatisfying(FeatureStoreException.class, e -> assertThat(e.code()).isEqualTo("invalid-resume-state"));
   }
@@ -220,14 +236,15 @@ abstract class AbstractSnapshotStreamTest {
 
   @Test
   void tinyMemoryBudgetStillReads() {
-    try (SnapshotStream stream = new SnapshotStream(manifest(), shards(), ReadOptions.ordered(), null, POOL, allocator, 1)) {
+    try (SnapshotStream stream = open(manifest(), shards(), ReadOptions.ordered(), null, 1)) {
       assertThat(drain(stream, Integer.MAX_VALUE).ids()).hasSize(ROWS);
     }
   }
 
   @Test
   void corruptShardFailsNamingIt() throws Exception {
-    ShardEntry shard = manifest().shards().get(1);
+    ShardEntry shard = formatShards().get(1);
+    int index = manifest().shards().indexOf(shard);
     byte[] bytes = new byte[(int) shard.bytes()];
     try (ObjectInput input = store().open(shard.key())) {
       input.readFully(0, bytes, 0, bytes.length);
@@ -239,18 +256,18 @@ abstract class AbstractSnapshotStreamTest {
     }
     store().put(corruptKey, bytes);
     List<ShardEntry> shards = new ArrayList<>(manifest().shards());
-    shards.set(1, new ShardEntry(corruptKey, shard.format(), shard.rows(), shard.bytes(), shard.crc32c(),
-        shard.minEventTime(), shard.maxEventTime(), shard.partition(), shard.addedBy()));
+    shards.set(index, new ShardEntry(corruptKey, shard.format(), shard.rows(), shard.bytes(), shard.crc32c(),
+        shard.minEventTime(), shard.maxEventTime(), shard.partition(), shard.addedBy(), shard.compression(), shard.blocks()));
     SnapshotManifest m = manifest();
     SnapshotManifest corrupt = new SnapshotManifest(m.formatVersion(), corruptName, m.version(), m.snapshotId(), m.sequenceNumber(),
         m.parentSnapshotId(), m.operation(), m.committedAt(), m.schema(), m.rowCount(), m.byteCount(), shards);
     assertThatThrownBy(() -> {
-      try (SnapshotStream stream = new SnapshotStream(corrupt, shards(), ReadOptions.ordered(), null, POOL, allocator, 1 << 20)) {
+      try (SnapshotStream stream = open(corrupt, shards(), ReadOptions.ordered(), null, 1 << 20)) {
         drain(stream, Integer.MAX_VALUE);
       }
     }).isInstanceOfSatisfying(FeatureStoreException.class, e -> {
-      // Page checksums catch it when reading from the bucket; the whole-shard CRC32C when caching.
-      assertThat(e.code()).isIn("malformed-parquet", "corrupt-shard");
+      // Page or record checksums catch it when reading from the bucket; the whole-shard CRC32C when caching.
+      assertThat(e.code()).isIn("malformed-parquet", "corrupt-record", "corrupt-shard");
       assertThat(e.getMessage()).contains(corruptKey.path());
     });
   }

@@ -15,8 +15,8 @@ import io.featurestore.api.schema.ShardFormat;
 import io.featurestore.api.schema.StorageOptions;
 import io.featurestore.api.storage.ObjectStore;
 import io.featurestore.format.arrow.ArrowSchemas;
-import io.featurestore.format.parquet.ParquetWriteSettings;
-import io.featurestore.format.parquet.ShardedParquetWriter;
+import io.featurestore.format.write.ShardWriteSettings;
+import io.featurestore.format.write.SnapshotWriter;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
@@ -30,7 +30,7 @@ import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.complex.FixedSizeListVector;
 
 /**
- * Snapshots written the way the server writes them (sharded Parquet + manifest) with rows whose
+ * Snapshots written the way the server writes them (sharded Parquet and/or TFRecord + manifest) with rows whose
  * values follow from their id: {@code event_time} = T0 + id seconds, {@code score} = id / 10 (null
  * for multiples of 7), {@code embedding} = [id, id + 1, id + 2, id + 3] (null for multiples of 11). Small row groups and shards make many units.
  */
@@ -58,17 +58,24 @@ final class TestSnapshots {
     return Instant.ofEpochSecond(T0_MICROS / 1_000_000 + id);
   }
 
-  /** Writes rows 0 .. rows-1 and their manifest; returns the manifest. */
+  /** Writes rows 0 .. rows-1 as Parquet and their manifest; returns the manifest. */
   static SnapshotManifest write(ObjectStore store, String featureSet, int rows) throws Exception {
+    return write(store, featureSet, rows, Set.of(ShardFormat.PARQUET), Compression.NONE);
+  }
+
+  /** Writes rows 0 .. rows-1 in each format and their manifest; returns the manifest. */
+  static SnapshotManifest write(
+      ObjectStore store, String featureSet, int rows, Set<ShardFormat> formats, Compression tfrecordCompression)
+      throws Exception {
     String snapshotId = UUID.randomUUID().toString();
-    StorageOptions storage = new StorageOptions(Set.of(ShardFormat.PARQUET), 600 * 1024, Compression.SNAPPY, Partitioning.NONE);
+    StorageOptions storage = new StorageOptions(formats, 600 * 1024, Compression.SNAPPY, Partitioning.NONE, tfrecordCompression);
     List<ShardEntry> shards;
     try (RootAllocator allocator = new RootAllocator();
         VectorSchemaRoot root = VectorSchemaRoot.create(ArrowSchemas.toArrow(SCHEMA), allocator);
-        ShardedParquetWriter writer =
-            new ShardedParquetWriter(
+        SnapshotWriter writer =
+            new SnapshotWriter(
                 store, BucketLayout.data(featureSet, 1, snapshotId), snapshotId, SCHEMA, storage,
-                new ParquetWriteSettings(1024 * 1024, 64 * 1024, 1))) {
+                new ShardWriteSettings(1024 * 1024, 64 * 1024, 1))) {
       int batch = 10_000;
       for (int first = 0; first < rows; first += batch) {
         int n = Math.min(batch, rows - first);
@@ -101,7 +108,7 @@ final class TestSnapshots {
     SnapshotManifest manifest =
         new SnapshotManifest(
             SnapshotManifest.FORMAT_VERSION, featureSet, 1, snapshotId, 1, null, Operation.APPEND, Instant.now(), SCHEMA,
-            shards.stream().mapToLong(ShardEntry::rows).sum(), shards.stream().mapToLong(ShardEntry::bytes).sum(), shards);
+            SnapshotManifest.rowsOfWrite(shards), shards.stream().mapToLong(ShardEntry::bytes).sum(), shards);
     store.put(BucketLayout.manifest(featureSet, 1, 1, snapshotId), ManifestCodec.toJson(manifest));
     return manifest;
   }

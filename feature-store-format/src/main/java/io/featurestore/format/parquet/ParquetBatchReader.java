@@ -65,7 +65,7 @@ import org.apache.parquet.schema.Type.Repetition;
  * chunks are fetched.
  *
  * <p>File columns are matched to schema columns by exact name. Accepted file types, as written by
- * pyarrow, Spark, DuckDB and {@link ShardedParquetWriter}:
+ * pyarrow, Spark, DuckDB and {@link io.featurestore.format.write.ShardedWriter}:
  *
  * <ul>
  *   <li>{@code bool}: BOOLEAN; {@code float32}: FLOAT; {@code float64}: DOUBLE;

@@ -28,8 +28,8 @@ final class CountingObjectInput implements ObjectInput {
   }
 
   @Override
-  public InputStream newStream(long position) throws IOException {
-    return delegate.newStream(position);
+  public InputStream newStream(long position, long length) throws IOException {
+    return delegate.newStream(position, length);
   }
 
   @Override

@@ -1,5 +1,7 @@
 package io.featurestore.format.parquet;
 
+import io.featurestore.format.write.ShardWriteSettings;
+import io.featurestore.format.write.SnapshotWriter;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -349,8 +351,8 @@ class ParquetBatchReaderTest {
   /** One shard of TestBatches rows with 1 MiB row groups. */
   private ObjectKey writeShard(int batches, int rowsPerBatch) throws Exception {
     StorageOptions storage = new StorageOptions(Set.of(ShardFormat.PARQUET), 1L << 30, Compression.ZSTD, Partitioning.NONE);
-    try (ShardedParquetWriter writer = new ShardedParquetWriter(store, ObjectKey.of("data"), "snap1", TestBatches.allTypes(),
-        storage, new ParquetWriteSettings(1 << 20, 64 * 1024, 1))) {
+    try (SnapshotWriter writer = new SnapshotWriter(store, ObjectKey.of("data"), "snap1", TestBatches.allTypes(),
+        storage, new ShardWriteSettings(1 << 20, 64 * 1024, 1))) {
       for (int b = 0; b < batches; b++) {
         try (VectorSchemaRoot batch = TestBatches.allTypes(allocator, (long) b * rowsPerBatch, rowsPerBatch)) {
           writer.write(batch);

@@ -4,10 +4,12 @@ import io.featurestore.api.FeatureStoreException;
 import io.featurestore.api.manifest.BucketLayout;
 import io.featurestore.api.schema.FeatureSetSchema;
 import io.featurestore.api.schema.Names;
+import io.featurestore.api.schema.ShardFormat;
 import io.featurestore.api.schema.StorageOptions;
 import io.featurestore.api.storage.ObjectInfo;
 import io.featurestore.api.storage.ObjectKey;
 import io.featurestore.api.storage.ObjectStore;
+import io.featurestore.format.tfrecord.ExampleEncoder;
 import io.featurestore.server.catalog.FeatureSetRequests.Create;
 import io.featurestore.server.catalog.FeatureSetRequests.CreateVersion;
 import io.featurestore.server.catalog.FeatureSetRequests.Update;
@@ -51,6 +53,7 @@ public class CatalogService {
     }
     StorageOptions storage =
         request.storage() == null ? StorageOptions.defaults() : request.storage().applyTo(StorageOptions.defaults());
+    checkFormats(storage, request.schema());
     Instant now = now();
     FeatureSet featureSet =
         new FeatureSet(
@@ -78,6 +81,9 @@ public class CatalogService {
 
   public FeatureSet update(String name, Update request) {
     FeatureSet current = get(name);
+    if (request.storage() != null && current.latestVersion() != null) {
+      checkFormats(request.storage().applyTo(current.storage()), version(name, current.latestVersion()).schema());
+    }
     FeatureSet updated =
         new FeatureSet(
             name,
@@ -109,6 +115,7 @@ public class CatalogService {
       throw FeatureStoreException.invalid("invalid-schema", "schema is required");
     }
     FeatureSet featureSet = get(name);
+    checkFormats(featureSet.storage(), schema);
     if (featureSet.latestVersion() != null) {
       FeatureSetVersion latest = version(name, featureSet.latestVersion());
       if (latest.schema().equals(schema)) {
@@ -167,6 +174,13 @@ public class CatalogService {
     } catch (IOException | RuntimeException e) {
       // The catalog no longer references these objects; leaving them is safe, only wasteful.
       log.warn("Could not delete objects under {}; they are unreferenced and can be removed later", prefix, e);
+    }
+  }
+
+  /** Refuses a schema that one of the formats cannot hold, before any data is written. */
+  private static void checkFormats(StorageOptions storage, FeatureSetSchema schema) {
+    if (storage.formats().contains(ShardFormat.TFRECORD)) {
+      ExampleEncoder.checkExpressible(schema);
     }
   }
 

@@ -38,13 +38,15 @@ public final class FeatureSetRequests {
 
   /** Storage options; null fields keep the current (or default) value. */
   public record Storage(
-      Set<ShardFormat> formats, Long targetShardBytes, Compression compression, Partitioning partitioning) {
+      Set<ShardFormat> formats, Long targetShardBytes, Compression compression, Partitioning partitioning,
+      Compression tfrecordCompression) {
     StorageOptions applyTo(StorageOptions current) {
       return new StorageOptions(
           formats != null ? formats : current.formats(),
           targetShardBytes != null ? targetShardBytes : current.targetShardBytes(),
           compression != null ? compression : current.compression(),
-          partitioning != null ? partitioning : current.partitioning());
+          partitioning != null ? partitioning : current.partitioning(),
+          tfrecordCompression != null ? tfrecordCompression : current.tfrecordCompression());
     }
   }
 }

@@ -32,7 +32,7 @@ import org.springframework.transaction.annotation.Transactional;
 @Repository
 class JdbcCatalog implements Catalog {
   private static final String FEATURE_SET_COLUMNS =
-      "f.id, f.name, f.description, f.owner, f.formats, f.target_shard_bytes, f.compression, f.partitioning,"
+      "f.id, f.name, f.description, f.owner, f.formats, f.target_shard_bytes, f.compression, f.partitioning, f.tfrecord_compression,"
           + " f.created_at, f.updated_at,"
           + " (select max(v.version) from feature_set_versions v where v.feature_set_id = f.id) as latest_version";
   private static final String VERSION_SELECT =
@@ -54,8 +54,9 @@ class JdbcCatalog implements Catalog {
     try {
       jdbc.sql("""
               insert into feature_sets (name, description, owner, formats, target_shard_bytes, compression,
-                                        partitioning, last_version, created_at, updated_at)
-              values (:name, :description, :owner, :formats, :target, :compression, :partitioning, 0, :created, :created)
+                                        partitioning, tfrecord_compression, last_version, created_at, updated_at)
+              values (:name, :description, :owner, :formats, :target, :compression, :partitioning, :tfrecordCompression, 0,
+                      :created, :created)
               """)
           .params(columns(fs))
           .param("created", timestamp(fs.createdAt()))
@@ -104,7 +105,7 @@ class JdbcCatalog implements Catalog {
         jdbc.sql("""
                 update feature_sets set description = :description, owner = :owner, formats = :formats,
                   target_shard_bytes = :target, compression = :compression, partitioning = :partitioning,
-                  updated_at = :updated
+                  tfrecord_compression = :tfrecordCompression, updated_at = :updated
                 where name = :name
                 """)
             .params(columns(fs))
@@ -312,7 +313,8 @@ class JdbcCatalog implements Catalog {
             formats,
             rs.getLong("target_shard_bytes"),
             Compression.valueOf(rs.getString("compression")),
-            Partitioning.valueOf(rs.getString("partitioning")));
+            Partitioning.valueOf(rs.getString("partitioning")),
+            Compression.valueOf(rs.getString("tfrecord_compression")));
     int latest = rs.getInt("latest_version");
     return new Row(
         rs.getLong("id"),
@@ -357,7 +359,8 @@ class JdbcCatalog implements Catalog {
         "formats", formats(fs.storage()),
         "target", fs.storage().targetShardBytes(),
         "compression", fs.storage().compression().name(),
-        "partitioning", fs.storage().partitioning().name());
+        "partitioning", fs.storage().partitioning().name(),
+        "tfrecordCompression", fs.storage().tfrecordCompression().name());
   }
 
   private static String formats(StorageOptions storage) {

@@ -1,6 +1,6 @@
 package io.featurestore.server.ingest;
 
-import io.featurestore.format.parquet.ParquetWriteSettings;
+import io.featurestore.format.write.ShardWriteSettings;
 import java.nio.file.Path;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -15,7 +15,8 @@ import org.springframework.util.unit.DataSize;
  * @param batchRows rows decoded per batch from CSV and JSON uploads
  * @param batchMemory most memory one ingest's decoded batches may use (an Arrow IPC batch larger
  *     than this is refused)
- * @param rowGroupSize Parquet row-group size; one row group per open shard is buffered
+ * @param rowGroupSize Parquet row-group size (one row group per open shard is buffered), and the
+ *     uncompressed size of a TFRecord block
  * @param pageSize Parquet page size
  * @param maxOpenPartitions shards open at once when partitioning by event date
  * @param spoolDirectory where Parquet uploads are staged (Parquet needs random access to its footer);
@@ -30,7 +31,7 @@ public record IngestProperties(
     @DefaultValue("1MB") DataSize pageSize,
     @DefaultValue("4") int maxOpenPartitions,
     Path spoolDirectory) {
-  ParquetWriteSettings parquetSettings() {
-    return new ParquetWriteSettings(rowGroupSize.toBytes(), Math.toIntExact(pageSize.toBytes()), maxOpenPartitions);
+  ShardWriteSettings shardSettings() {
+    return new ShardWriteSettings(rowGroupSize.toBytes(), Math.toIntExact(pageSize.toBytes()), maxOpenPartitions);
   }
 }

@@ -7,7 +7,7 @@ import io.featurestore.api.manifest.Operation;
 import io.featurestore.api.manifest.ShardEntry;
 import io.featurestore.api.schema.FeatureSetSchema;
 import io.featurestore.api.storage.ObjectStore;
-import io.featurestore.format.parquet.ShardedParquetWriter;
+import io.featurestore.format.write.SnapshotWriter;
 import io.featurestore.server.catalog.CatalogService;
 import io.featurestore.server.catalog.FeatureSet;
 import io.featurestore.server.catalog.FeatureSetVersion;
@@ -29,8 +29,8 @@ import org.springframework.beans.factory.DisposableBean;
 import org.springframework.stereotype.Service;
 
 /**
- * Streams an upload into a new snapshot: decode into Arrow batches, validate, write Parquet shards
- * (each uploaded by parts while written), commit. Nothing is held beyond one batch and the open
+ * Streams an upload into a new snapshot: decode into Arrow batches, validate, write shards in each of
+ * the feature set's formats (each uploaded by parts while written), commit. Nothing is held beyond one batch and the open
  * shards' row groups. Any failure removes what was written; nothing is committed.
  */
 @Service
@@ -101,10 +101,10 @@ public class IngestService implements DisposableBean {
     try (BufferAllocator batchMemory =
             allocator.newChildAllocator("ingest-" + snapshotId, 0, properties.batchMemory().toBytes());
         BatchSource source = open(format, body, schema, batchMemory);
-        ShardedParquetWriter writer =
-            new ShardedParquetWriter(
+        SnapshotWriter writer =
+            new SnapshotWriter(
                 store, BucketLayout.data(set.name(), version.version(), snapshotId), snapshotId, schema, set.storage(),
-                properties.parquetSettings())) {
+                properties.shardSettings())) {
       BatchValidator validator = new BatchValidator(schema);
       for (VectorSchemaRoot batch = source.next(); batch != null; batch = source.next()) {
         validator.check(batch, rows);

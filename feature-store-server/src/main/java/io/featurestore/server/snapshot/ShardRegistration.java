@@ -38,7 +38,8 @@ import org.springframework.stereotype.Service;
  * anything is committed: it must lie under the version's data prefix, exist with the stated size,
  * have a Parquet schema that matches the version's, and have no nulls in its non-nullable columns;
  * its row count and event-time range are read from the file. Registered shards are never deleted
- * by the server, even when the commit fails.
+ * by the server, even when the commit fails. Feature sets that also write TFRecord refuse
+ * registration, since every format of a snapshot must hold all of its rows.
  */
 @Service
 public class ShardRegistration implements DisposableBean {
@@ -74,6 +75,12 @@ public class ShardRegistration implements DisposableBean {
 
   public CommitOutcome register(String featureSet, String versionRef, Request request, String idempotencyKey) {
     FeatureSetVersion version = catalog.version(featureSet, versionRef);
+    if (catalog.get(featureSet).storage().formats().contains(ShardFormat.TFRECORD)) {
+      throw FeatureStoreException.conflict(
+          "registration-needs-parquet-only",
+          "feature set '" + featureSet + "' also writes TFRecord shards, and registered shards are Parquet only: the"
+              + " snapshot would miss their rows in TFRecord. Register into a feature set whose formats are [PARQUET]");
+    }
     Operation operation = request.mode() == null ? Operation.APPEND : Operation.fromMode(request.mode());
     if (idempotencyKey != null) {
       var earlier = snapshots.findByIdempotencyKey(version, idempotencyKey);

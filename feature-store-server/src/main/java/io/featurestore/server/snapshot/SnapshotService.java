@@ -172,8 +172,11 @@ public class SnapshotService {
       FeatureSetVersion version, Operation operation, String snapshotId, List<ShardEntry> added,
       Optional<SnapshotRecord> head) {
     List<ShardEntry> shards = new ArrayList<>();
+    long rows = SnapshotManifest.rowsOfWrite(added);
     if (operation == Operation.APPEND && head.isPresent()) {
-      shards.addAll(ManifestCodec.fromJson(read(ObjectKey.of(head.get().manifestKey()))).shards());
+      SnapshotManifest parent = ManifestCodec.fromJson(read(ObjectKey.of(head.get().manifestKey())));
+      shards.addAll(parent.shards());
+      rows += parent.rowCount();
       Set<ObjectKey> committed = shards.stream().map(ShardEntry::key).collect(Collectors.toSet());
       for (ShardEntry shard : added) {
         if (committed.contains(shard.key())) {
@@ -193,7 +196,7 @@ public class SnapshotService {
         operation,
         clock.instant().truncatedTo(ChronoUnit.MICROS),
         version.schema(),
-        shards.stream().mapToLong(ShardEntry::rows).sum(),
+        rows,
         shards.stream().mapToLong(ShardEntry::bytes).sum(),
         shards);
   }
@@ -203,7 +206,7 @@ public class SnapshotService {
     return new SnapshotRecord(
         m.snapshotId(), m.featureSet(), m.version(), m.sequenceNumber(), m.parentSnapshotId(), m.operation(),
         key.path(), m.rowCount(), m.byteCount(), m.shards().size(),
-        added.stream().mapToLong(ShardEntry::rows).sum(), added.stream().mapToLong(ShardEntry::bytes).sum(),
+        SnapshotManifest.rowsOfWrite(added), added.stream().mapToLong(ShardEntry::bytes).sum(),
         idempotencyKey, m.committedAt());
   }
 

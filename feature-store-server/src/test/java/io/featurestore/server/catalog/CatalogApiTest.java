@@ -101,6 +101,29 @@ class CatalogApiTest {
     assertThat(api.get("/api/v1/feature-sets/x").status()).isEqualTo(404);
   }
 
+  @Test
+  void tfrecordTypeProblemsAreRefusedBeforeAnyWrite() {
+    String tfrecord = featureSet("tf", "ads").replace("\"compression\": \"snappy\"", "\"formats\": [\"PARQUET\", \"TFRECORD\"]");
+    assertBadRequest(api.post("/api/v1/feature-sets", float64Clicks(tfrecord)), "tfrecord-unsupported-type", "clicks");
+    assertBadRequest(
+        api.post("/api/v1/feature-sets", tfrecord.replace("\"TFRECORD\"]", "\"TFRECORD\"], \"tfrecordCompression\": \"ZSTD\"")),
+        "invalid-storage", "ZSTD");
+
+    // Parquet holds float64; switching such a feature set to TFRecord is refused.
+    assertThat(api.post("/api/v1/feature-sets", float64Clicks(featureSet("pq64", "ads"))).status()).isEqualTo(201);
+    assertBadRequest(
+        api.patch("/api/v1/feature-sets/pq64", "{\"storage\": {\"formats\": [\"TFRECORD\"]}}"), "tfrecord-unsupported-type", "clicks");
+
+    // So is a new version with float64 in a feature set that writes TFRecord.
+    assertThat(api.post("/api/v1/feature-sets", tfrecord).status()).isEqualTo(201);
+    assertBadRequest(
+        api.post("/api/v1/feature-sets/tf/versions", "{\"schema\": " + float64Clicks(SCHEMA) + "}"), "tfrecord-unsupported-type", "clicks");
+  }
+
+  private static String float64Clicks(String json) {
+    return json.replace("\"name\": \"clicks\", \"type\": \"int64\"", "\"name\": \"clicks\", \"type\": \"float64\"");
+  }
+
   private static void assertBadRequest(Response response, String code, String mentioned) {
     assertThat(response.status()).as(response.raw().body()).isEqualTo(400);
     assertThat(response.body().get("code").asString()).isEqualTo(code);

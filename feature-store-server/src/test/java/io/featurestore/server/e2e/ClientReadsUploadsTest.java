@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.featurestore.api.ErrorKind;
 import io.featurestore.api.FeatureStoreException;
 import io.featurestore.api.manifest.SnapshotManifest;
+import io.featurestore.api.schema.Compression;
+import io.featurestore.api.schema.ShardFormat;
 import io.featurestore.api.storage.ObjectStore;
 import io.featurestore.client.FeatureStoreClient;
 import io.featurestore.client.read.ReadOptions;
@@ -16,8 +18,11 @@ import io.featurestore.server.storage.BucketProperties;
 import io.featurestore.storage.local.LocalObjectStore;
 import java.net.URI;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
+import java.util.stream.LongStream;
 import org.apache.arrow.vector.BigIntVector;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -68,6 +73,37 @@ class ClientReadsUploadsTest {
             assertThat(e.kind()).isEqualTo(ErrorKind.NOT_FOUND);
             assertThat(e.code()).isEqualTo("feature-set-not-found");
           });
+    }
+  }
+
+  @Test
+  void tensorflowJobReadsTheTfRecordShardsOfTheSameUpload() throws Exception {
+    TestApi api = new TestApi(port);
+    IngestTestFixtures.createFeatureSet(
+        api, "e2e-tf", "{\"targetShardBytes\": 1048576, \"formats\": [\"PARQUET\", \"TFRECORD\"], \"tfrecordCompression\": \"GZIP\"}");
+    assertThat(IngestTestFixtures.uploadArrow(api, "e2e-tf", 0, 60_000).status()).isEqualTo(201);
+    assertThat(IngestTestFixtures.uploadArrow(api, "e2e-tf", 60_000, 20_000).status()).isEqualTo(201);
+
+    try (FeatureStoreClient client =
+        FeatureStoreClient.builder().serverUrl(URI.create("http://127.0.0.1:" + port)).bucket(new LocalObjectStore(bucket.local().root()))
+            .parallelism(2).build()) {
+      SnapshotManifest latest = client.manifest("e2e-tf", "1", "latest");
+      assertThat(latest.rowCount()).isEqualTo(80_000);
+      assertThat(latest.formats()).containsExactlyInAnyOrder(ShardFormat.PARQUET, ShardFormat.TFRECORD);
+      assertThat(latest.shards(ShardFormat.TFRECORD)).allSatisfy(shard -> {
+        assertThat(shard.key().path()).endsWith(".tfrecord.gz");
+        assertThat(shard.compression()).isEqualTo(Compression.GZIP);
+      });
+
+      List<Long> ids = new ArrayList<>();
+      try (SnapshotStream stream = client.read(latest, ReadOptions.ordered().withFormat(ShardFormat.TFRECORD), null)) {
+        while (stream.next()) {
+          for (int i = 0; i < stream.batch().getRowCount(); i++) {
+            ids.add((Long) stream.row(i).get("user_id"));
+          }
+        }
+      }
+      assertThat(ids).isEqualTo(LongStream.range(0, 80_000).boxed().toList());
     }
   }
 }

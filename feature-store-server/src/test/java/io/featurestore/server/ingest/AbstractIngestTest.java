@@ -2,8 +2,10 @@ package io.featurestore.server.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.featurestore.api.manifest.ShardBlock;
 import io.featurestore.api.manifest.ShardEntry;
 import io.featurestore.api.manifest.SnapshotManifest;
+import io.featurestore.api.schema.ShardFormat;
 import io.featurestore.server.TestApi.Response;
 import java.io.ByteArrayInputStream;
 import java.io.OutputStream;
@@ -43,6 +45,34 @@ abstract class AbstractIngestTest extends IngestTestSupport {
         .containsExactly(List.of("c0", 0.007f, 7.0f, 7.3f, "2026-01-01 00:00:07+00"));
   }
 
+
+  @Test
+  void bothFormatsHoldTheSameRowsInOneSnapshot() throws Exception {
+    useBothFormats();
+    assertThat(uploadArrow(0, 200_000).status()).isEqualTo(201);
+    Response second = uploadArrow(200_000, 50_000);
+    assertThat(second.status()).isEqualTo(201);
+    assertThat(second.body().get("rowCount").asLong()).isEqualTo(250_000);
+
+    SnapshotManifest manifest = manifest("latest");
+    assertThat(manifest.rowCount()).isEqualTo(250_000);
+    assertThat(manifest.formats()).containsExactlyInAnyOrder(ShardFormat.PARQUET, ShardFormat.TFRECORD);
+    List<ShardEntry> tfrecord = manifest.shards(ShardFormat.TFRECORD);
+    assertThat(tfrecord.stream().mapToLong(ShardEntry::rows).sum()).isEqualTo(250_000);
+    assertThat(tfrecord.stream().filter(s -> s.bytes() < 1024 * 1024)).hasSizeLessThanOrEqualTo(2); // the last of each upload
+    for (ShardEntry shard : tfrecord) {
+      assertThat(shard.key().path()).endsWith(".tfrecord");
+      assertThat(shard.blocks().stream().mapToLong(ShardBlock::rows).sum()).isEqualTo(shard.rows());
+      assertThat(shard.blocks().get(0).offset()).isZero();
+      assertThat(store.stat(shard.key()).orElseThrow().size()).isEqualTo(shard.bytes());
+    }
+    assertThat(query(manifest, "select count(*), sum(user_id) from SNAPSHOT")).containsExactly(List.of(250_000L, sumTo(250_000)));
+
+    Path file = duckParquet(10, "i::BIGINT", true);
+    Response refused = api.post(snapshots() + "/register", registration(putExternalShard(file), Files.size(file)));
+    assertThat(refused.status()).isEqualTo(409);
+    assertThat(refused.body().get("code").asString()).isEqualTo("registration-needs-parquet-only");
+  }
 
   @Test
   void csvAndNdjsonUploadsAppend() throws Exception {

@@ -55,6 +55,15 @@ class FaultyBucketTest extends IngestTestSupport {
   }
 
   @Test
+  void failureWhileWritingBothFormatsLeavesNothing() throws Exception {
+    useBothFormats();
+    faulty.failUploadsAfterBytes = 2560 * 1024; // Parquet and TFRecord shards are written side by side
+    assertUnavailable(uploadArrow(0, 300_000));
+    assertThat(api.get(snapshots()).body().get("items")).isEmpty();
+    assertThat(objectsOfVersion()).isEmpty();
+  }
+
+  @Test
   void failureWhileWritingManifestLeavesNothing() throws Exception {
     faulty.failPuts = true;
     assertUnavailable(uploadArrow(0, 300_000));

@@ -14,10 +14,15 @@ public final class IngestTestFixtures {
 
   /** Creates a feature set of {@link IngestTestSupport#SCHEMA} with 1 MiB shards, owned by "tests". */
   public static void createFeatureSet(TestApi api, String name) {
+    createFeatureSet(api, name, "{\"targetShardBytes\": 1048576}");
+  }
+
+  /** Creates a feature set of {@link IngestTestSupport#SCHEMA} with the given storage options (JSON), owned by "tests". */
+  public static void createFeatureSet(TestApi api, String name, String storage) {
     Response created =
         api.post("/api/v1/feature-sets", """
-            {"name": "%s", "owner": "tests", "schema": %s, "storage": {"targetShardBytes": 1048576}}
-            """.formatted(name, IngestTestSupport.SCHEMA));
+            {"name": "%s", "owner": "tests", "schema": %s, "storage": %s}
+            """.formatted(name, IngestTestSupport.SCHEMA, storage));
     assertThat(created.status()).as(created.raw().body()).isEqualTo(201);
   }
 

@@ -6,6 +6,7 @@ import io.featurestore.api.manifest.BucketLayout;
 import io.featurestore.api.manifest.ManifestCodec;
 import io.featurestore.api.manifest.ShardEntry;
 import io.featurestore.api.manifest.SnapshotManifest;
+import io.featurestore.api.schema.ShardFormat;
 import io.featurestore.api.storage.ObjectInfo;
 import io.featurestore.api.storage.ObjectInput;
 import io.featurestore.api.storage.ObjectStore;
@@ -67,6 +68,13 @@ abstract class IngestTestSupport {
     return IngestTestFixtures.schema();
   }
 
+  /** Makes the test's feature set write Parquet and TFRecord shards. */
+  void useBothFormats() {
+    Response patched =
+        api.patch("/api/v1/feature-sets/" + name, "{\"storage\": {\"formats\": [\"PARQUET\", \"TFRECORD\"]}}");
+    assertThat(patched.status()).as(patched.raw().body()).isEqualTo(200);
+  }
+
   SnapshotManifest manifest(String snapshotRef) {
     Response response = api.get(snapshots() + "/" + snapshotRef + "/manifest");
     assertThat(response.status()).as(response.raw().body()).isEqualTo(200);
@@ -76,7 +84,7 @@ abstract class IngestTestSupport {
   /** Runs a query over the snapshot's shards, fetched from the bucket by the manifest's keys. */
   List<List<Object>> query(SnapshotManifest manifest, String select) throws Exception {
     List<String> files = new ArrayList<>();
-    for (ShardEntry shard : manifest.shards()) {
+    for (ShardEntry shard : manifest.shards(ShardFormat.PARQUET)) {
       Path file = temp.resolve(UUID.randomUUID() + ".parquet");
       try (ObjectInput input = store.open(shard.key()); InputStream in = input.newStream(0)) {
         Files.copy(in, file);

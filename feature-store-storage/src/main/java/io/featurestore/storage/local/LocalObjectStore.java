@@ -249,9 +249,41 @@ public final class LocalObjectStore implements ObjectStore {
     }
 
     @Override
-    public InputStream newStream(long position) throws IOException {
+    public InputStream newStream(long position, long length) throws IOException {
+      if (position < 0 || length < 0 || position + length > this.length) {
+        throw new EOFException("range " + position + "+" + length + " is outside " + path + " of " + this.length + " bytes");
+      }
       // A channel of its own, so the stream and positional reads do not move each other.
-      return Channels.newInputStream(FileChannel.open(path, StandardOpenOption.READ).position(position));
+      FileChannel stream = FileChannel.open(path, StandardOpenOption.READ).position(position);
+      return new InputStream() {
+        private final InputStream in = Channels.newInputStream(stream);
+        private long left = length;
+
+        @Override
+        public int read() throws IOException {
+          if (left == 0) {
+            return -1;
+          }
+          int b = in.read();
+          left -= b < 0 ? 0 : 1;
+          return b;
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int len) throws IOException {
+          if (left == 0) {
+            return -1;
+          }
+          int n = in.read(buffer, offset, (int) Math.min(len, left));
+          left -= Math.max(n, 0);
+          return n;
+        }
+
+        @Override
+        public void close() throws IOException {
+          in.close();
+        }
+      };
     }
 
     @Override

@@ -161,6 +161,11 @@ public final class S3ObjectStore implements ObjectStore {
   }
 
   @Override
+  public ObjectInput open(ObjectKey key, long length) {
+    return new S3Input(key, length);
+  }
+
+  @Override
   public Optional<ObjectInfo> stat(ObjectKey key) {
     try {
       HeadObjectResponse head = s3.headObject(b -> b.bucket(config.bucket()).key(s3Key(key)));
@@ -292,11 +297,12 @@ public final class S3ObjectStore implements ObjectStore {
     }
 
     @Override
-    public InputStream newStream(long position) {
-      if (position >= length) {
-        return InputStream.nullInputStream();
+    public InputStream newStream(long position, long len) throws IOException {
+      if (position < 0 || len < 0 || position + len > length) {
+        throw new java.io.EOFException(
+            "range " + position + "+" + len + " is outside object '" + key + "' of " + length + " bytes");
       }
-      return new ResumingStream(position);
+      return len == 0 ? InputStream.nullInputStream() : new ResumingStream(position, position + len);
     }
 
     /** Counts a dropped read and waits before the next attempt; rethrows once retries are used up. */
@@ -313,15 +319,17 @@ public final class S3ObjectStore implements ObjectStore {
       return drops + 1;
     }
 
-    /** A sequential read of the rest of the object that reopens at the current byte when the connection drops. */
+    /** A sequential read of a range that reopens at the current byte when the connection drops. */
     private final class ResumingStream extends InputStream {
+      private final long end;
       private long position;
       private InputStream in;
       private int drops;
 
-      ResumingStream(long position) {
+      ResumingStream(long position, long end) {
         this.position = position;
-        this.in = get(position, length - 1);
+        this.end = end;
+        this.in = get(position, end - 1);
       }
 
       @Override
@@ -333,11 +341,11 @@ public final class S3ObjectStore implements ObjectStore {
       @Override
       public int read(byte[] buffer, int offset, int len) throws IOException {
         while (true) {
-          if (position >= length) {
+          if (position >= end) {
             return -1;
           }
           try {
-            int n = in.read(buffer, offset, len);
+            int n = in.read(buffer, offset, (int) Math.min(len, end - position));
             if (n < 0) {
               throw new java.io.EOFException("object '" + key + "' ended early at " + position);
             }
@@ -350,7 +358,7 @@ public final class S3ObjectStore implements ObjectStore {
             } catch (IOException ignored) {
               // the connection is already broken
             }
-            in = get(position, length - 1);
+            in = get(position, end - 1);
           }
         }
       }

@@ -1,4 +1,4 @@
-package io.featurestore.format.parquet;
+package io.featurestore.format.write;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -29,7 +29,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class ShardedParquetWriterTest {
+class SnapshotWriterTest {
   private static final ObjectKey PREFIX = ObjectKey.of("feature-sets/users/v1/data/snap1");
   @TempDir Path root;
   private LocalObjectStore store;
@@ -47,8 +47,8 @@ class ShardedParquetWriterTest {
   }
 
   private List<ShardEntry> write(StorageOptions storage, int batches, int rowsPerBatch) throws Exception {
-    try (ShardedParquetWriter writer = new ShardedParquetWriter(
-        store, PREFIX, "snap1", TestBatches.allTypes(), storage, new ParquetWriteSettings(1 << 20, 64 * 1024, 2))) {
+    try (SnapshotWriter writer = new SnapshotWriter(
+        store, PREFIX, "snap1", TestBatches.allTypes(), storage, new ShardWriteSettings(1 << 20, 64 * 1024, 2))) {
       for (int b = 0; b < batches; b++) {
         try (VectorSchemaRoot batch = TestBatches.allTypes(allocator, (long) b * rowsPerBatch, rowsPerBatch)) {
           writer.write(batch);
@@ -144,8 +144,8 @@ class ShardedParquetWriterTest {
 
   @Test
   void closeWithoutFinishLeavesNothing() throws Exception {
-    try (ShardedParquetWriter writer = new ShardedParquetWriter(
-        store, PREFIX, "snap1", TestBatches.allTypes(), options(64 * 1024, Partitioning.NONE), ParquetWriteSettings.defaults())) {
+    try (SnapshotWriter writer = new SnapshotWriter(
+        store, PREFIX, "snap1", TestBatches.allTypes(), options(64 * 1024, Partitioning.NONE), ShardWriteSettings.defaults())) {
       try (VectorSchemaRoot batch = TestBatches.allTypes(allocator, 0, 20_000)) {
         writer.write(batch);
       }

@@ -1,0 +1,156 @@
+package io.featurestore.benchmarks;
+
+import io.featurestore.api.manifest.Operation;
+import io.featurestore.api.manifest.ShardEntry;
+import io.featurestore.api.manifest.SnapshotManifest;
+import io.featurestore.api.schema.Compression;
+import io.featurestore.api.schema.FeatureSetSchema;
+import io.featurestore.api.schema.Partitioning;
+import io.featurestore.api.schema.ShardFormat;
+import io.featurestore.api.schema.StorageOptions;
+import io.featurestore.api.storage.ObjectKey;
+import io.featurestore.client.read.ReadOptions;
+import io.featurestore.client.read.SnapshotStream;
+import io.featurestore.client.shards.DirectShards;
+import io.featurestore.format.arrow.ArrowSchemas;
+import io.featurestore.format.write.ShardWriteSettings;
+import io.featurestore.format.write.ShardedWriter;
+import io.featurestore.storage.local.LocalObjectStore;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.apache.arrow.memory.RootAllocator;
+import org.apache.arrow.vector.VectorSchemaRoot;
+
+/**
+ * Issue 4: TFRecord beside Parquet on the same rows, in one run. Writing: the server's shard writer
+ * for each format (Parquet ZSTD as feature sets default to, TFRecord uncompressed and GZIP) from
+ * the same in-memory Arrow batches into a local bucket, one thread, rows per second. Reading: the
+ * client streaming each format's shards back into Arrow batches (decoded, and TFRecord raw), two
+ * read threads. Sizes: bytes of each format's shards. Best of three rounds, formats interleaved.
+ */
+final class TfRecordBenchmark {
+  private static final int ROUNDS = 3;
+  private static final int BATCH = 8192;
+  /** Distinct batches generated up front and written in turn, so generation is not measured. */
+  private static final int DISTINCT_BATCHES = 32;
+
+  private record Variant(String name, ShardFormat format, Compression compression) {}
+
+  private static final List<Variant> VARIANTS = List.of(
+      new Variant("Parquet (ZSTD)", ShardFormat.PARQUET, Compression.ZSTD),
+      new Variant("TFRecord", ShardFormat.TFRECORD, Compression.NONE),
+      new Variant("TFRecord (GZIP)", ShardFormat.TFRECORD, Compression.GZIP));
+
+  private TfRecordBenchmark() {}
+
+  static void run(String[] args) throws Exception {
+    long rows = args.length > 0 ? Long.parseLong(args[0]) : 2_000_000L;
+    FeatureSetSchema schema = SyntheticFeatures.schema();
+    Path root = Files.createTempDirectory("tfrecord-bench");
+    System.out.printf("TFRecord benchmark: %,d rows of the benchmark schema (%d columns)%n", rows, schema.columns().size());
+    double[] writeRowsPerSecond = new double[VARIANTS.size()];
+    double[] readRowsPerSecond = new double[VARIANTS.size()];
+    double rawRowsPerSecond = 0;
+    long[] bytes = new long[VARIANTS.size()];
+    try (LocalObjectStore store = new LocalObjectStore(root); RootAllocator allocator = new RootAllocator()) {
+      List<VectorSchemaRoot> batches = new ArrayList<>();
+      for (int b = 0; b < DISTINCT_BATCHES; b++) {
+        VectorSchemaRoot batch = VectorSchemaRoot.create(ArrowSchemas.toArrow(schema), allocator);
+        SyntheticFeatures.fill(batch, (long) b * BATCH, BATCH);
+        batches.add(batch);
+      }
+      ExecutorService pool = Executors.newFixedThreadPool(2);
+      try {
+        for (int round = 1; round <= ROUNDS; round++) {
+          for (int v = 0; v < VARIANTS.size(); v++) {
+            Variant variant = VARIANTS.get(v);
+            ObjectKey prefix = ObjectKey.of("round-" + round + "/" + v);
+            long start = System.nanoTime();
+            List<ShardEntry> shards = write(store, prefix, schema, variant, batches, rows);
+            double writeSeconds = (System.nanoTime() - start) / 1e9;
+            writeRowsPerSecond[v] = Math.max(writeRowsPerSecond[v], rows / writeSeconds);
+            bytes[v] = shards.stream().mapToLong(ShardEntry::bytes).sum();
+
+            SnapshotManifest manifest = manifest(schema, shards, rows);
+            double readSeconds = read(store, manifest, ReadOptions.ordered().withFormat(variant.format()), pool, rows);
+            readRowsPerSecond[v] = Math.max(readRowsPerSecond[v], rows / readSeconds);
+            String raw = "";
+            if (variant.compression() == Compression.NONE && variant.format() == ShardFormat.TFRECORD) {
+              double rawSeconds = read(store, manifest, ReadOptions.ordered().withRawRecords(), pool, rows);
+              rawRowsPerSecond = Math.max(rawRowsPerSecond, rows / rawSeconds);
+              raw = String.format(", raw records %,.0f rows/s", rows / rawSeconds);
+            }
+            System.out.printf("  round %d %-16s write %,10.0f rows/s (%.1f MiB/s out), read+decode %,10.0f rows/s%s, %,d bytes%n",
+                round, variant.name(), rows / writeSeconds, bytes[v] / writeSeconds / 1048576, rows / readSeconds, raw, bytes[v]);
+            store.delete(shards.stream().map(ShardEntry::key).toList());
+          }
+        }
+      } finally {
+        pool.shutdown();
+        batches.forEach(VectorSchemaRoot::close);
+      }
+    }
+    System.out.println("Best rounds:");
+    for (int v = 0; v < VARIANTS.size(); v++) {
+      System.out.printf("  %-16s write %,10.0f rows/s (%.2fx Parquet), read+decode %,10.0f rows/s (%.2fx Parquet), size %.2fx Parquet%n",
+          VARIANTS.get(v).name(), writeRowsPerSecond[v], writeRowsPerSecond[v] / writeRowsPerSecond[0], readRowsPerSecond[v],
+          readRowsPerSecond[v] / readRowsPerSecond[0], (double) bytes[v] / bytes[0]);
+    }
+    System.out.printf("  TFRecord raw records read %,.0f rows/s (%.2fx Parquet read+decode)%n",
+        rawRowsPerSecond, rawRowsPerSecond / readRowsPerSecond[0]);
+    System.out.printf("Target: TFRecord write >= 0.8x Parquet rows/s: %.2fx (uncompressed), %.2fx (GZIP)%n",
+        writeRowsPerSecond[1] / writeRowsPerSecond[0], writeRowsPerSecond[2] / writeRowsPerSecond[0]);
+    try (var files = Files.walk(root)) {
+      files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    }
+  }
+
+  private static List<ShardEntry> write(
+      LocalObjectStore store, ObjectKey prefix, FeatureSetSchema schema, Variant variant, List<VectorSchemaRoot> batches,
+      long rows) throws Exception {
+    StorageOptions storage = new StorageOptions(
+        Set.of(variant.format()), StorageOptions.DEFAULT_SHARD_BYTES, variant.format() == ShardFormat.PARQUET ? variant.compression() : Compression.ZSTD,
+        Partitioning.NONE, variant.format() == ShardFormat.TFRECORD ? variant.compression() : Compression.NONE);
+    try (ShardedWriter writer =
+        new ShardedWriter(store, prefix, "bench", schema, storage, variant.format(), ShardWriteSettings.defaults())) {
+      long written = 0;
+      for (int b = 0; written < rows; b++) {
+        VectorSchemaRoot batch = batches.get(b % batches.size());
+        int n = (int) Math.min(BATCH, rows - written);
+        batch.setRowCount(n);
+        writer.write(batch);
+        batch.setRowCount(BATCH);
+        written += n;
+      }
+      return writer.finish();
+    }
+  }
+
+  private static SnapshotManifest manifest(FeatureSetSchema schema, List<ShardEntry> shards, long rows) {
+    return new SnapshotManifest(SnapshotManifest.FORMAT_VERSION, "bench", 1, "bench", 1, null, Operation.APPEND, Instant.now(),
+        schema, rows, shards.stream().mapToLong(ShardEntry::bytes).sum(), shards);
+  }
+
+  /** Streams every row into Arrow batches; returns seconds. The stream does not close its shard source (the store). */
+  private static double read(LocalObjectStore store, SnapshotManifest manifest, ReadOptions options, ExecutorService pool, long rows) {
+    long start = System.nanoTime();
+    long read = 0;
+    try (RootAllocator allocator = new RootAllocator();
+        SnapshotStream stream = new SnapshotStream(manifest, new DirectShards(store), options, null, pool, allocator, 256L << 20)) {
+      while (stream.next()) {
+        read += stream.batch().getRowCount();
+      }
+    }
+    if (read != rows) {
+      throw new IllegalStateException("read " + read + " rows, expected " + rows);
+    }
+    return (System.nanoTime() - start) / 1e9;
+  }
+}
