@@ -77,9 +77,13 @@ final class TfRecordUnits implements ShardUnits {
     VectorSchemaRoot root = VectorSchemaRoot.create(arrowSchema, allocator);
     try (ObjectInput input = shards.open(shard);
         InputStream in = open(input.newStream(block.offset(), end - block.offset()), gzip)) {
-      for (FieldVector vector : root.getFieldVectors()) {
-        vector.setInitialCapacity(Math.toIntExact(rows));
-        vector.allocateNew();
+      if (raw) { // the block's framed size bounds its records' bytes: no reallocation while copying them
+        ((VarBinaryVector) root.getVector(0)).allocateNew(Math.max(1, block.bytes() - 16 * block.rows()), Math.toIntExact(rows));
+      } else {
+        for (FieldVector vector : root.getFieldVectors()) {
+          vector.setInitialCapacity(Math.toIntExact(rows));
+          vector.allocateNew();
+        }
       }
       TfRecordInput records = new TfRecordInput(in, source, gzip ? 0 : block.offset());
       ExampleDecoder decoder = raw ? null : new ExampleDecoder(schema, columns);

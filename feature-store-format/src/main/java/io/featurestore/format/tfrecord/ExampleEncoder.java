@@ -243,10 +243,9 @@ public final class ExampleEncoder {
         if (end > start) {
           buffer[position++] = TAG_FEATURES;
           position = writeVarint(buffer, position, 4 * (end - start));
-          Float4Vector values = (Float4Vector) column.elements;
-          for (int i = start; i < end; i++) {
-            writeFloat(values.get(i));
-          }
+          // Arrow stores floats little-endian, as a packed float_list does: one copy for the whole list.
+          column.elements.getDataBuffer().getBytes(4L * start, buffer, position, 4 * (end - start));
+          position += 4 * (end - start);
         }
       }
     }

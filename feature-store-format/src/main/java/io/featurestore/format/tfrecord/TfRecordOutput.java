@@ -6,13 +6,17 @@ import java.util.zip.CRC32C;
 
 /**
  * Writes records in TensorFlow's TFRecord framing: uint64 length, masked CRC32C of the length,
- * the data, masked CRC32C of the data (little-endian). Does not close its stream. Not thread-safe.
+ * the data, masked CRC32C of the data (little-endian). Frames are gathered in a buffer and handed
+ * to the stream in large writes (a deflater or a checksum is slow on many small ones); {@link
+ * #flush()} passes on what is buffered. Does not close its stream. Not thread-safe.
  */
 public final class TfRecordOutput {
+  private static final int BUFFER = 64 * 1024;
+
   private final OutputStream out;
   private final CRC32C crc = new CRC32C();
-  private final byte[] header = new byte[12];
-  private final byte[] footer = new byte[4];
+  private final byte[] buffer = new byte[BUFFER];
+  private int buffered;
   private long bytesWritten;
 
   public TfRecordOutput(OutputStream out) {
@@ -20,13 +24,32 @@ public final class TfRecordOutput {
   }
 
   public void write(byte[] data, int offset, int length) throws IOException {
-    putLong(header, 0, length);
-    putInt(header, 8, maskedCrc32c(crc, header, 0, 8));
-    putInt(footer, 0, maskedCrc32c(crc, data, offset, length));
-    out.write(header, 0, 12);
-    out.write(data, offset, length);
-    out.write(footer, 0, 4);
+    if (buffered + 16 + length > BUFFER) {
+      flush();
+    }
+    putLong(buffer, buffered, length);
+    putInt(buffer, buffered + 8, maskedCrc32c(crc, buffer, buffered, 8));
+    int dataCrc = maskedCrc32c(crc, data, offset, length);
+    buffered += 12;
+    if (length > BUFFER - 16) {
+      out.write(buffer, 0, buffered);
+      out.write(data, offset, length);
+      buffered = 0;
+    } else {
+      System.arraycopy(data, offset, buffer, buffered, length);
+      buffered += length;
+    }
+    putInt(buffer, buffered, dataCrc);
+    buffered += 4;
     bytesWritten += 16L + length;
+  }
+
+  /** Writes the buffered frames to the stream (not flushing the stream itself). */
+  public void flush() throws IOException {
+    if (buffered > 0) {
+      out.write(buffer, 0, buffered);
+      buffered = 0;
+    }
   }
 
   /** Framed bytes written so far. */

@@ -106,6 +106,7 @@ public final class TfRecordShardEncoder implements ShardEncoder {
   }
 
   private void endBlock() throws IOException {
+    records.flush();
     if (gzip) {
       deflating.finish();
       deflating.close();
