@@ -4,6 +4,7 @@ import io.featurestore.api.manifest.ShardEntry;
 import io.featurestore.api.schema.Column;
 import io.featurestore.api.schema.FeatureSetSchema;
 import io.featurestore.api.storage.ObjectInput;
+import io.featurestore.api.storage.ObjectKey;
 import io.featurestore.client.shards.ShardSource;
 import io.featurestore.format.arrow.ArrowSchemas;
 import io.featurestore.format.parquet.ObjectInputFile;
@@ -12,19 +13,26 @@ import io.featurestore.format.parquet.ShardFooter;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.types.pojo.Schema;
 import org.apache.arrow.vector.util.TransferPair;
 
-/** Parquet shards: units are row groups, described by the footer and read by column projection. */
+/**
+ * Parquet shards: units are row groups, described by the footer (read once per shard) and read by
+ * column projection.
+ */
 final class ParquetUnits implements ShardUnits {
   private final FeatureSetSchema schema;
   private final ShardSource shards;
   private final List<String> columns;
   private final BufferAllocator allocator;
   private final Schema arrowSchema;
+  /** Footers of the shards listed so far: a few KiB each, as many as the manifest has shards. */
+  private final Map<ObjectKey, ShardFooter> footers = new ConcurrentHashMap<>();
 
   ParquetUnits(FeatureSetSchema schema, ShardSource shards, List<Column> columns, BufferAllocator allocator) {
     this.schema = schema;
@@ -41,21 +49,32 @@ final class ParquetUnits implements ShardUnits {
 
   @Override
   public List<UnitInfo> list(ShardEntry shard) throws IOException {
-    try (ObjectInput input = shards.open(shard)) {
-      List<UnitInfo> units = new ArrayList<>();
-      for (ShardFooter.RowGroup g : ShardFooter.read(new ObjectInputFile(shard.key().path(), input), schema.eventTimestamp())) {
-        units.add(new UnitInfo(g.rows(), g.bytes(columns), g.minEventMicros(), g.maxEventMicros()));
-      }
-      return units;
+    List<UnitInfo> units = new ArrayList<>();
+    for (ShardFooter.RowGroup g : footer(shard).rowGroups(schema.eventTimestamp())) {
+      units.add(new UnitInfo(g.rows(), g.bytes(columns), g.minEventMicros(), g.maxEventMicros()));
     }
+    return units;
+  }
+
+  /** The shard's footer, read once and kept: every row group's load needs it. */
+  private ShardFooter footer(ShardEntry shard) throws IOException {
+    ShardFooter footer = footers.get(shard.key());
+    if (footer == null) {
+      try (ObjectInput input = shards.open(shard)) {
+        footer = ShardFooter.read(new ObjectInputFile(shard.key().path(), input));
+      }
+      footers.put(shard.key(), footer);
+    }
+    return footer;
   }
 
   @Override
   public VectorSchemaRoot load(ShardEntry shard, int unit, long rows) throws IOException {
+    ShardFooter footer = footer(shard);
     try (ObjectInput input = shards.open(shard);
         ParquetBatchReader reader =
             ParquetBatchReader.open(
-                new ObjectInputFile(shard.key().path(), input), schema, columns, allocator,
+                new ObjectInputFile(shard.key().path(), input), footer, schema, columns, allocator,
                 Math.toIntExact(Math.max(1, rows)), new int[] {unit})) {
       reader.loadNext();
       return transfer(reader.root());

@@ -171,6 +171,18 @@ public final class ParquetBatchReader implements AutoCloseable {
   public static ParquetBatchReader open(
       InputFile file, FeatureSetSchema schema, List<String> projection, BufferAllocator allocator, int batchRows,
       int[] rowGroups) {
+    return open(file, null, schema, projection, allocator, batchRows, rowGroups);
+  }
+
+  /**
+   * Like {@link #open(InputFile, FeatureSetSchema, List, BufferAllocator, int, int[])}, with the
+   * file's footer already read (a reader of many row groups of one shard reads it once).
+   *
+   * @param footer the file's footer from {@link ShardFooter#read}, or null to read it
+   */
+  public static ParquetBatchReader open(
+      InputFile file, ShardFooter footer, FeatureSetSchema schema, List<String> projection, BufferAllocator allocator,
+      int batchRows, int[] rowGroups) {
     requireNonNull(file, "file is null");
     requireNonNull(schema, "schema is null");
     requireNonNull(allocator, "allocator is null");
@@ -179,7 +191,7 @@ public final class ParquetBatchReader implements AutoCloseable {
     }
     boolean allColumns = projection == null || projection.isEmpty();
     List<Column> columns = allColumns ? schema.columns() : project(schema, projection);
-    ParquetFileReader reader = openFile(file);
+    ParquetFileReader reader = openFile(file, footer);
     VectorSchemaRoot root = null;
     try {
       List<FileColumn> matched = match(file, reader.getFileMetaData().getSchema(), schema, columns, allColumns);
@@ -312,12 +324,14 @@ public final class ParquetBatchReader implements AutoCloseable {
     }
   }
 
-  static ParquetFileReader openFile(InputFile file) {
+  static ParquetFileReader openFile(InputFile file, ShardFooter footer) {
     // An empty Hadoop configuration: the defaults on the classpath are not needed to decompress.
     ParquetReadOptions options =
         HadoopReadOptions.builder(new Configuration(false)).usePageChecksumVerification(true).build();
     try {
-      return ParquetFileReader.open(file, options);
+      return footer == null
+          ? ParquetFileReader.open(file, options)
+          : new ParquetFileReader(file, footer.metadata(), options, file.newStream());
     } catch (FeatureStoreException e) {
       throw e;
     } catch (IOException | RuntimeException e) {

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.parquet.column.statistics.Statistics;
 import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.hadoop.metadata.ParquetMetadata;
 import org.apache.parquet.hadoop.metadata.BlockMetaData;
 import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
 import org.apache.parquet.io.InputFile;
@@ -21,7 +22,16 @@ import org.apache.parquet.schema.PrimitiveType;
  * the writer kept statistics, the event-time range of each (in microseconds).
  */
 public final class ShardFooter {
-  private ShardFooter() {}
+  private final ParquetMetadata metadata;
+
+  private ShardFooter(ParquetMetadata metadata) {
+    this.metadata = metadata;
+  }
+
+  /** The parsed footer, for opening {@link ParquetBatchReader}s without reading it again. */
+  ParquetMetadata metadata() {
+    return metadata;
+  }
 
   /**
    * One row group.
@@ -46,14 +56,22 @@ public final class ShardFooter {
   }
 
   /**
-   * Reads the footer.
+   * Reads the footer. Keep it to open readers of the same file without reading it again.
    *
    * @throws io.featurestore.api.FeatureStoreException {@code malformed-parquet} if it is not Parquet
    */
-  public static List<RowGroup> read(InputFile file, String eventTimestampColumn) {
-    try (ParquetFileReader reader = ParquetBatchReader.openFile(file)) {
+  public static ShardFooter read(InputFile file) {
+    try (ParquetFileReader reader = ParquetBatchReader.openFile(file, null)) {
+      return new ShardFooter(reader.getFooter());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot close the footer reader of '" + file + "'", e);
+    }
+  }
+
+  /** The row groups, with the event-time range of each from the statistics of {@code eventTimestampColumn}. */
+  public List<RowGroup> rowGroups(String eventTimestampColumn) {
       List<RowGroup> result = new ArrayList<>();
-      for (BlockMetaData block : reader.getRowGroups()) {
+      for (BlockMetaData block : metadata.getBlocks()) {
         ColumnChunkMetaData time =
             block.getColumns().stream()
                 .filter(c -> c.getPath().size() == 1 && c.getPath().toArray()[0].equals(eventTimestampColumn))
@@ -77,9 +95,6 @@ public final class ShardFooter {
         result.add(new RowGroup(block.getRowCount(), min, max, bytes));
       }
       return result;
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot close the footer reader of '" + file + "'", e);
-    }
   }
 
   /** Positive: micros per unit; negative: units per micro (nanos); 0: not an INT64 timestamp. */
