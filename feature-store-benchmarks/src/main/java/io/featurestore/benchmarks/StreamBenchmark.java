@@ -10,6 +10,7 @@ import io.featurestore.api.schema.StorageOptions;
 import io.featurestore.api.storage.ObjectInput;
 import io.featurestore.api.storage.ObjectStore;
 import io.featurestore.client.read.ReadOptions;
+import io.featurestore.client.read.RecyclingMemory;
 import io.featurestore.client.read.SnapshotStream;
 import io.featurestore.client.shards.DirectShards;
 import io.featurestore.format.arrow.ArrowSchemas;
@@ -142,7 +143,8 @@ final class StreamBenchmark {
     ExecutorService pool = Executors.newFixedThreadPool(PARALLELISM);
     long start = System.nanoTime();
     long rows = 0;
-    try (RootAllocator allocator = new RootAllocator();
+    try (RecyclingMemory memory = new RecyclingMemory(BUDGET); // as FeatureStoreClient reads
+        RootAllocator allocator = memory.newRootAllocator();
         SnapshotStream stream = new SnapshotStream(manifest, shards, ReadOptions.ordered(), null, pool, allocator, BUDGET)) {
       while (stream.next()) {
         rows += stream.batch().getRowCount();

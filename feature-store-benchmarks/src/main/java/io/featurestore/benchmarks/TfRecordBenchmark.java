@@ -10,6 +10,7 @@ import io.featurestore.api.schema.ShardFormat;
 import io.featurestore.api.schema.StorageOptions;
 import io.featurestore.api.storage.ObjectKey;
 import io.featurestore.client.read.ReadOptions;
+import io.featurestore.client.read.RecyclingMemory;
 import io.featurestore.client.read.SnapshotStream;
 import io.featurestore.client.shards.DirectShards;
 import io.featurestore.format.arrow.ArrowSchemas;
@@ -142,7 +143,8 @@ final class TfRecordBenchmark {
   private static double read(LocalObjectStore store, SnapshotManifest manifest, ReadOptions options, ExecutorService pool, long rows) {
     long start = System.nanoTime();
     long read = 0;
-    try (RootAllocator allocator = new RootAllocator();
+    try (RecyclingMemory memory = new RecyclingMemory(256L << 20); // as FeatureStoreClient reads
+        RootAllocator allocator = memory.newRootAllocator();
         SnapshotStream stream = new SnapshotStream(manifest, new DirectShards(store), options, null, pool, allocator, 256L << 20)) {
       while (stream.next()) {
         read += stream.batch().getRowCount();

@@ -8,6 +8,7 @@ import io.featurestore.api.manifest.ManifestCodec;
 import io.featurestore.api.manifest.SnapshotManifest;
 import io.featurestore.api.storage.ObjectStore;
 import io.featurestore.client.read.ReadOptions;
+import io.featurestore.client.read.RecyclingMemory;
 import io.featurestore.client.read.ReaderState;
 import io.featurestore.client.read.SnapshotStream;
 import io.featurestore.client.shards.CachedShards;
@@ -30,7 +31,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.arrow.memory.BufferAllocator;
-import org.apache.arrow.memory.RootAllocator;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -63,6 +63,7 @@ public final class FeatureStoreClient implements AutoCloseable {
   private final long memoryBudget;
   private final HttpClient http;
   private final ExecutorService pool;
+  private final RecyclingMemory memory;
   private final BufferAllocator allocator;
 
   private FeatureStoreClient(Builder builder) {
@@ -77,7 +78,8 @@ public final class FeatureStoreClient implements AutoCloseable {
       t.setDaemon(true);
       return t;
     });
-    this.allocator = new RootAllocator();
+    this.memory = new RecyclingMemory(builder.memoryBudget);
+    this.allocator = memory.newRootAllocator();
   }
 
   public static Builder builder() {
@@ -204,6 +206,7 @@ public final class FeatureStoreClient implements AutoCloseable {
     pool.shutdownNow();
     try {
       allocator.close();
+      memory.close();
     } finally {
       if (shards != null) {
         shards.close();

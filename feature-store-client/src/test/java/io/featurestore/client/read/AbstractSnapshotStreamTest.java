@@ -57,14 +57,19 @@ abstract class AbstractSnapshotStreamTest {
     return manifest().shards(format());
   }
 
+  private RecyclingMemory memory;
+
+  /** The client's memory: large blocks recycled, as {@code FeatureStoreClient} does. */
   @BeforeEach
   void allocate() {
-    allocator = new RootAllocator();
+    memory = new RecyclingMemory(32L << 20);
+    allocator = memory.newRootAllocator();
   }
 
   @AfterEach
   void noLeaks() {
     allocator.close(); // fails on a buffer a stream did not free
+    memory.close();
   }
 
   SnapshotStream open(ReadOptions options, ReaderState resume) {
