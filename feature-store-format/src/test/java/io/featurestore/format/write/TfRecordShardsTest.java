@@ -14,21 +14,19 @@ import io.featurestore.api.schema.ScalarType;
 import io.featurestore.api.schema.ShardFormat;
 import io.featurestore.api.schema.StorageOptions;
 import io.featurestore.api.storage.ObjectInfo;
-import io.featurestore.api.storage.ObjectInput;
 import io.featurestore.api.storage.ObjectKey;
 import io.featurestore.api.storage.ObjectStore;
 import io.featurestore.api.storage.ObjectUpload;
 import io.featurestore.format.TestBatches;
 import io.featurestore.format.tfrecord.TfRecordInput;
+import io.featurestore.storage.ForwardingObjectStore;
 import io.featurestore.storage.local.LocalObjectStore;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Collection;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import java.util.zip.CRC32C;
 import java.util.zip.GZIPInputStream;
@@ -179,75 +177,24 @@ class TfRecordShardsTest {
   }
 
   /** The real store, except that completing an upload of a key with the given ending fails. */
-  private record FailingCompletes(ObjectStore store, String ending) implements ObjectStore {
+  private static final class FailingCompletes extends ForwardingObjectStore {
+    private final String ending;
+
+    FailingCompletes(ObjectStore store, String ending) {
+      super(store);
+      this.ending = ending;
+    }
+
     @Override
     public ObjectUpload newUpload(ObjectKey key) throws IOException {
-      ObjectUpload upload = store.newUpload(key);
-      if (!key.path().endsWith(ending)) {
-        return upload;
-      }
-      return new ObjectUpload() {
-        @Override
-        public void write(int b) throws IOException {
-          upload.write(b);
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) throws IOException {
-          upload.write(b, off, len);
-        }
-
-        @Override
-        public long position() {
-          return upload.position();
-        }
-
+      ObjectUpload upload = super.newUpload(key);
+      return !key.path().endsWith(ending) ? upload : new ForwardingUpload(upload) {
         @Override
         public ObjectInfo complete() throws IOException {
-          upload.abort();
+          abort();
           throw new IOException("injected failure completing " + key);
         }
-
-        @Override
-        public void abort() {
-          upload.abort();
-        }
       };
-    }
-
-    @Override
-    public ObjectInfo put(ObjectKey key, byte[] content) throws IOException {
-      return store.put(key, content);
-    }
-
-    @Override
-    public ObjectInput open(ObjectKey key) throws IOException {
-      return store.open(key);
-    }
-
-    @Override
-    public Optional<ObjectInfo> stat(ObjectKey key) throws IOException {
-      return store.stat(key);
-    }
-
-    @Override
-    public List<ObjectInfo> list(ObjectKey prefix) throws IOException {
-      return store.list(prefix);
-    }
-
-    @Override
-    public void delete(Collection<ObjectKey> keys) throws IOException {
-      store.delete(keys);
-    }
-
-    @Override
-    public String uri(ObjectKey key) {
-      return store.uri(key);
-    }
-
-    @Override
-    public void close() throws IOException {
-      store.close();
     }
   }
 }

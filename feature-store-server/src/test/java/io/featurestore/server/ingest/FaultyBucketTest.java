@@ -3,16 +3,13 @@ package io.featurestore.server.ingest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.featurestore.api.storage.ObjectInfo;
-import io.featurestore.api.storage.ObjectInput;
 import io.featurestore.api.storage.ObjectKey;
 import io.featurestore.api.storage.ObjectStore;
 import io.featurestore.api.storage.ObjectUpload;
 import io.featurestore.server.storage.BucketProperties;
+import io.featurestore.storage.ForwardingObjectStore;
 import io.featurestore.storage.local.LocalObjectStore;
 import java.io.IOException;
-import java.util.Collection;
-import java.util.List;
-import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -78,30 +75,28 @@ class FaultyBucketTest extends IngestTestSupport {
   }
 
   /** Fails uploads past a byte count and small puts on demand; otherwise the real store. */
-  static final class FaultyStore implements ObjectStore {
-    private final ObjectStore store;
+  static final class FaultyStore extends ForwardingObjectStore {
     volatile long failUploadsAfterBytes = -1;
     volatile boolean failPuts;
     private long uploadedBytes;
 
     FaultyStore(ObjectStore store) {
-      this.store = store;
+      super(store);
     }
 
     @Override
     public ObjectUpload newUpload(ObjectKey key) throws IOException {
-      ObjectUpload upload = store.newUpload(key);
-      return new ObjectUpload() {
+      return new ForwardingUpload(super.newUpload(key)) {
         @Override
         public void write(int b) throws IOException {
           count(1);
-          upload.write(b);
+          super.write(b);
         }
 
         @Override
         public void write(byte[] b, int off, int len) throws IOException {
           count(len);
-          upload.write(b, off, len);
+          super.write(b, off, len);
         }
 
         private void count(int n) throws IOException {
@@ -112,21 +107,6 @@ class FaultyBucketTest extends IngestTestSupport {
             }
           }
         }
-
-        @Override
-        public long position() {
-          return upload.position();
-        }
-
-        @Override
-        public ObjectInfo complete() throws IOException {
-          return upload.complete();
-        }
-
-        @Override
-        public void abort() {
-          upload.abort();
-        }
       };
     }
 
@@ -135,37 +115,7 @@ class FaultyBucketTest extends IngestTestSupport {
       if (failPuts) {
         throw new IOException("injected fault: bucket refused the write");
       }
-      return store.put(key, content);
-    }
-
-    @Override
-    public ObjectInput open(ObjectKey key) throws IOException {
-      return store.open(key);
-    }
-
-    @Override
-    public Optional<ObjectInfo> stat(ObjectKey key) throws IOException {
-      return store.stat(key);
-    }
-
-    @Override
-    public List<ObjectInfo> list(ObjectKey prefix) throws IOException {
-      return store.list(prefix);
-    }
-
-    @Override
-    public void delete(Collection<ObjectKey> keys) throws IOException {
-      store.delete(keys);
-    }
-
-    @Override
-    public String uri(ObjectKey key) {
-      return store.uri(key);
-    }
-
-    @Override
-    public void close() throws IOException {
-      store.close();
+      return super.put(key, content);
     }
   }
 }
