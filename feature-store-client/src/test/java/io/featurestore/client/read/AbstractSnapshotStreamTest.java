@@ -274,6 +274,9 @@ abstract class AbstractSnapshotStreamTest {
       // Page or record checksums catch it when reading from the bucket; the whole-shard CRC32C when caching.
       assertThat(e.code()).isIn("malformed-parquet", "corrupt-record", "corrupt-shard");
       assertThat(e.getMessage()).contains(corruptKey.path());
+      if (e.code().equals("corrupt-record")) {
+        assertThat(e.getMessage()).containsPattern("at byte (offset )?\\d+"); // where in the shard
+      }
     });
   }
 }
