@@ -1,6 +1,7 @@
 package io.featurestore.benchmarks;
 
 import io.featurestore.api.manifest.ShardEntry;
+import io.featurestore.api.schema.Compression;
 import io.featurestore.api.schema.FeatureSetSchema;
 import io.featurestore.api.schema.StorageOptions;
 import io.featurestore.api.storage.ObjectKey;
@@ -43,7 +44,7 @@ final class DecodeBenchmark {
         RootAllocator allocator = new RootAllocator();
         VectorSchemaRoot batch = VectorSchemaRoot.create(ArrowSchemas.toArrow(schema), allocator)) {
       StorageOptions oneShard = new StorageOptions(
-          StorageOptions.defaults().formats(), Long.MAX_VALUE, StorageOptions.defaults().compression(),
+          StorageOptions.defaults().formats(), Long.MAX_VALUE, Compression.ZSTD,
           StorageOptions.defaults().partitioning());
       List<ShardEntry> shards;
       try (SnapshotWriter writer =

@@ -225,7 +225,9 @@ final class IngestBenchmark {
   }
 
   private static void createFeatureSet(String base, FeatureSetSchema schema) throws IOException {
-    String body = "{\"name\": \"bench\", \"owner\": \"benchmarks\", \"schema\": " + ManifestCodec.schemaToJson(schema) + "}";
+    // ZSTD on both sides, as the baseline writes (the feature-set default is SNAPPY).
+    String body = "{\"name\": \"bench\", \"owner\": \"benchmarks\", \"schema\": " + ManifestCodec.schemaToJson(schema)
+        + ", \"storage\": {\"compression\": \"ZSTD\"}}";
     HttpURLConnection c = (HttpURLConnection) URI.create(base + "/api/v1/feature-sets").toURL().openConnection();
     c.setRequestMethod("POST");
     c.setDoOutput(true);

@@ -31,7 +31,7 @@ import org.apache.arrow.vector.VectorSchemaRoot;
 
 /**
  * Issue 4: TFRecord beside Parquet on the same rows, in one run. Writing: the server's shard writer
- * for each format (Parquet ZSTD as feature sets default to, TFRecord uncompressed and GZIP) from
+ * for each format (Parquet SNAPPY as feature sets default to and ZSTD, TFRecord uncompressed and GZIP) from
  * the same in-memory Arrow batches into a local bucket, one thread, rows per second. Reading: the
  * client streaming each format's shards back into Arrow batches (decoded, and TFRecord raw), two
  * read threads. Sizes: bytes of each format's shards. Best of three rounds, formats interleaved.
@@ -44,7 +44,9 @@ final class TfRecordBenchmark {
 
   private record Variant(String name, ShardFormat format, Compression compression) {}
 
+  /** The first is the baseline: Parquet as feature sets write it by default. */
   private static final List<Variant> VARIANTS = List.of(
+      new Variant("Parquet (SNAPPY)", ShardFormat.PARQUET, Compression.SNAPPY),
       new Variant("Parquet (ZSTD)", ShardFormat.PARQUET, Compression.ZSTD),
       new Variant("TFRecord", ShardFormat.TFRECORD, Compression.NONE),
       new Variant("TFRecord (GZIP)", ShardFormat.TFRECORD, Compression.GZIP));
@@ -83,7 +85,7 @@ final class TfRecordBenchmark {
             double readSeconds = read(store, manifest, ReadOptions.ordered().withFormat(variant.format()), pool, rows);
             readRowsPerSecond[v] = Math.max(readRowsPerSecond[v], rows / readSeconds);
             String raw = "";
-            if (variant.compression() == Compression.NONE && variant.format() == ShardFormat.TFRECORD) {
+            if (variant.compression() == Compression.NONE) { // TFRecord uncompressed
               double rawSeconds = read(store, manifest, ReadOptions.ordered().withRawRecords(), pool, rows);
               rawRowsPerSecond = Math.max(rawRowsPerSecond, rows / rawSeconds);
               raw = String.format(", raw records %,.0f rows/s", rows / rawSeconds);
@@ -100,14 +102,14 @@ final class TfRecordBenchmark {
     }
     System.out.println("Best rounds:");
     for (int v = 0; v < VARIANTS.size(); v++) {
-      System.out.printf("  %-16s write %,10.0f rows/s (%.2fx Parquet), read+decode %,10.0f rows/s (%.2fx Parquet), size %.2fx Parquet%n",
+      System.out.printf("  %-16s write %,10.0f rows/s (%.2fx), read+decode %,10.0f rows/s (%.2fx), size %.2fx (x: of Parquet SNAPPY)%n",
           VARIANTS.get(v).name(), writeRowsPerSecond[v], writeRowsPerSecond[v] / writeRowsPerSecond[0], readRowsPerSecond[v],
           readRowsPerSecond[v] / readRowsPerSecond[0], (double) bytes[v] / bytes[0]);
     }
-    System.out.printf("  TFRecord raw records read %,.0f rows/s (%.2fx Parquet read+decode)%n",
+    System.out.printf("  TFRecord raw records read %,.0f rows/s (%.2fx Parquet SNAPPY read+decode)%n",
         rawRowsPerSecond, rawRowsPerSecond / readRowsPerSecond[0]);
-    System.out.printf("Target: TFRecord write >= 0.8x Parquet rows/s: %.2fx (uncompressed), %.2fx (GZIP)%n",
-        writeRowsPerSecond[1] / writeRowsPerSecond[0], writeRowsPerSecond[2] / writeRowsPerSecond[0]);
+    System.out.printf("Target: TFRecord write >= 0.8x Parquet rows/s: %.2fx of Parquet SNAPPY (default), %.2fx of Parquet ZSTD%n",
+        writeRowsPerSecond[2] / writeRowsPerSecond[0], writeRowsPerSecond[2] / writeRowsPerSecond[1]);
     try (var files = Files.walk(root)) {
       files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     }

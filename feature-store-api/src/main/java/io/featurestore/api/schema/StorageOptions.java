@@ -51,7 +51,7 @@ public record StorageOptions(
 
   public static StorageOptions defaults() {
     return new StorageOptions(
-        EnumSet.of(ShardFormat.PARQUET), DEFAULT_SHARD_BYTES, Compression.ZSTD, Partitioning.NONE, Compression.NONE);
+        EnumSet.of(ShardFormat.PARQUET), DEFAULT_SHARD_BYTES, Compression.SNAPPY, Partitioning.NONE, Compression.NONE);
   }
 
   /** The compression of this feature set's shards in {@code format}. */

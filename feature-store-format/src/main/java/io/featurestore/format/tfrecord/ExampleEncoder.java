@@ -12,7 +12,6 @@ import org.apache.arrow.vector.BaseVariableWidthVector;
 import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.BitVector;
 import org.apache.arrow.vector.FieldVector;
-import org.apache.arrow.vector.Float4Vector;
 import org.apache.arrow.vector.IntVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.complex.FixedSizeListVector;
@@ -40,7 +39,7 @@ public final class ExampleEncoder {
   private int position;
 
   /** How one column becomes a feature. */
-  private enum Kind { INT, FLOAT, BYTES, INT_LIST, FLOAT_LIST }
+  private enum Kind { INT, BYTES, INT_LIST, FLOAT_LIST }
 
   private static final class Encoded {
     final Kind kind;
@@ -48,23 +47,57 @@ public final class ExampleEncoder {
     /** The map entry's key field: tag, length, name. */
     final byte[] key;
     final int dimension;
+    /** Floats in every row's value: 1 for a float32 scalar, the dimension of a float32 vector, else 0. */
+    final int floatsPerRow;
+    /**
+     * For float scalars and float vectors, whose entries always have the same size: every byte of
+     * the entry before the floats, so a row costs one copy and the values.
+     */
+    final byte[] fixedPrefix;
+    /** Bytes of the whole fixed-size entry, tag and length included. */
+    final int fixedBytes;
     FieldVector vector;
     TimestampMicros micros;
     FieldVector elements;
+    /** The vector holding the float values of a fixed-size entry. */
+    FieldVector floats;
 
     Encoded(Column column) {
       this.element = column.type().element();
       boolean floating = element == ScalarType.FLOAT32;
-      this.kind = switch (column.type().shape()) {
-        case SCALAR -> element == ScalarType.STRING || element == ScalarType.BYTES ? Kind.BYTES : floating ? Kind.FLOAT : Kind.INT;
-        case LIST, VECTOR -> floating ? Kind.FLOAT_LIST : Kind.INT_LIST;
-      };
+      boolean scalar = column.type().isScalar();
+      this.kind = floating ? Kind.FLOAT_LIST
+          : scalar ? (element == ScalarType.STRING || element == ScalarType.BYTES ? Kind.BYTES : Kind.INT)
+          : Kind.INT_LIST;
       this.dimension = column.type().dimension();
+      this.floatsPerRow = !floating ? 0 : scalar ? 1 : dimension;
       byte[] name = column.name().getBytes(StandardCharsets.UTF_8);
       this.key = new byte[1 + varintSize(name.length) + name.length];
       key[0] = TAG_FEATURES;
       int at = writeVarint(key, 1, name.length);
       System.arraycopy(name, 0, key, at, name.length);
+      if (floatsPerRow > 0) {
+        int floats = 4 * floatsPerRow;
+        int list = 1 + varintSize(floats) + floats;
+        int feature = 1 + varintSize(list) + list;
+        int entry = key.length + 1 + varintSize(feature) + feature;
+        this.fixedBytes = 1 + varintSize(entry) + entry;
+        this.fixedPrefix = new byte[fixedBytes - floats];
+        int p = 0;
+        fixedPrefix[p++] = TAG_FEATURES;
+        p = writeVarint(fixedPrefix, p, entry);
+        System.arraycopy(key, 0, fixedPrefix, p, key.length);
+        p += key.length;
+        fixedPrefix[p++] = TAG_ENTRY_VALUE;
+        p = writeVarint(fixedPrefix, p, feature);
+        fixedPrefix[p++] = TAG_FLOAT_LIST;
+        p = writeVarint(fixedPrefix, p, list);
+        fixedPrefix[p++] = TAG_FEATURES;
+        writeVarint(fixedPrefix, p, floats);
+      } else {
+        this.fixedBytes = 0;
+        this.fixedPrefix = null;
+      }
     }
   }
 
@@ -119,6 +152,11 @@ public final class ExampleEncoder {
         entryBytes[c] = -1;
         continue;
       }
+      if (column.fixedPrefix != null) {
+        entryBytes[c] = 0;
+        features += column.fixedBytes;
+        continue;
+      }
       int list = listSize(column, row);
       int feature = 1 + varintSize(list) + list;
       int entry = column.key.length + 1 + varintSize(feature) + feature;
@@ -138,6 +176,15 @@ public final class ExampleEncoder {
         continue;
       }
       Encoded column = columns[c];
+      if (column.fixedPrefix != null) {
+        System.arraycopy(column.fixedPrefix, 0, buffer, position, column.fixedPrefix.length);
+        position += column.fixedPrefix.length;
+        int bytes = 4 * column.floatsPerRow;
+        // Arrow stores floats little-endian, as a packed float_list does: one copy for them all.
+        column.floats.getDataBuffer().getBytes((long) bytes * row, buffer, position, bytes);
+        position += bytes;
+        continue;
+      }
       int list = listBytes[c];
       buffer[position++] = TAG_FEATURES;
       position = writeVarint(buffer, position, entryBytes[c]);
@@ -147,7 +194,7 @@ public final class ExampleEncoder {
       position = writeVarint(buffer, position, 1 + varintSize(list) + list);
       buffer[position++] = (byte) switch (column.kind) {
         case INT, INT_LIST -> TAG_INT64_LIST;
-        case FLOAT, FLOAT_LIST -> TAG_FLOAT_LIST;
+        case FLOAT_LIST -> TAG_FLOAT_LIST;
         case BYTES -> TAG_BYTES_LIST;
       };
       position = writeVarint(buffer, position, list);
@@ -163,12 +210,10 @@ public final class ExampleEncoder {
     for (int c = 0; c < columns.length; c++) {
       Encoded column = columns[c];
       column.vector = batch.getVector(c);
-      column.micros = column.element == ScalarType.TIMESTAMP && column.kind == Kind.INT ? TimestampMicros.of(column.vector) : null;
-      column.elements = switch (column.kind) {
-        case INT_LIST, FLOAT_LIST -> column.vector instanceof ListVector list ? list.getDataVector()
-            : ((FixedSizeListVector) column.vector).getDataVector();
-        default -> null;
-      };
+      column.micros = column.element == ScalarType.TIMESTAMP ? TimestampMicros.of(column.vector) : null;
+      column.elements = column.vector instanceof ListVector list ? list.getDataVector()
+          : column.vector instanceof FixedSizeListVector fixed ? fixed.getDataVector() : null;
+      column.floats = column.floatsPerRow == 1 ? column.vector : column.elements;
     }
     bound = batch;
   }
@@ -180,7 +225,6 @@ public final class ExampleEncoder {
         int packed = varintSize(scalar(column, row));
         yield 1 + varintSize(packed) + packed;
       }
-      case FLOAT -> 6; // tag, length 4, one float
       case BYTES -> {
         int length = ((BaseVariableWidthVector) column.vector).getValueLength(row);
         yield 1 + varintSize(length) + length;
@@ -208,11 +252,6 @@ public final class ExampleEncoder {
         buffer[position++] = TAG_FEATURES;
         position = writeVarint(buffer, position, varintSize(value));
         position = writeVarint(buffer, position, value);
-      }
-      case FLOAT -> {
-        buffer[position++] = TAG_FEATURES;
-        buffer[position++] = 4;
-        writeFloat(((Float4Vector) column.vector).get(row));
       }
       case BYTES -> {
         BaseVariableWidthVector bytes = (BaseVariableWidthVector) column.vector;
@@ -271,14 +310,6 @@ public final class ExampleEncoder {
 
   private static int end(Encoded column, int row) {
     return column.vector instanceof ListVector list ? list.getElementEndIndex(row) : (row + 1) * column.dimension;
-  }
-
-  private void writeFloat(float value) {
-    int bits = Float.floatToRawIntBits(value);
-    buffer[position++] = (byte) bits;
-    buffer[position++] = (byte) (bits >>> 8);
-    buffer[position++] = (byte) (bits >>> 16);
-    buffer[position++] = (byte) (bits >>> 24);
   }
 
   /** Bytes of a protobuf varint; negative int64 values take 10. */

@@ -20,7 +20,7 @@ public final class FeatureSetRequests {
    * @param owner team or person responsible (required)
    * @param tags labels
    * @param schema schema of version 1 (required)
-   * @param storage how snapshots are written; defaults to Parquet, 128 MiB shards, zstd, unpartitioned
+   * @param storage how snapshots are written; defaults to Parquet, 128 MiB shards, snappy, unpartitioned
    */
   public record Create(
       String name, String description, String owner, List<String> tags, FeatureSetSchema schema, Storage storage) {}
