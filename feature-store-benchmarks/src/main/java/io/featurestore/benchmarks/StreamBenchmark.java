@@ -42,6 +42,8 @@ import org.apache.arrow.vector.VectorSchemaRoot;
 final class StreamBenchmark {
   private static final int PARALLELISM = 4;
   private static final long BUDGET = 256L * 1024 * 1024;
+  /** Rounds of both measurements, interleaved; the best of each is compared (the first rounds warm the JIT). */
+  private static final int ROUNDS = 4;
 
   private StreamBenchmark() {}
 
@@ -56,12 +58,21 @@ final class StreamBenchmark {
         manifest = write(store, rows);
         System.out.printf("Wrote %,d rows, %d shards, %,d bytes in %.1f s%n", manifest.rowCount(), manifest.shards().size(),
             manifest.byteCount(), (System.nanoTime() - start) / 1e9);
-        for (int round = 1; round <= 2; round++) {
-          double raw = rawGets(store, manifest);
-          double stream = stream(new DirectShards(store), manifest);
-          System.out.printf("round %d: raw parallel GETs %.1f MiB/s, client stream %.1f MiB/s, ratio %.2fx%n",
-              round, mib(manifest) / raw, mib(manifest) / stream, raw / stream);
+        double bestRaw = Double.MAX_VALUE;
+        double bestStream = Double.MAX_VALUE;
+        // One memory for every round, as a FeatureStoreClient keeps one for its streams.
+        try (RecyclingMemory memory = new RecyclingMemory(BUDGET)) {
+          for (int round = 1; round <= ROUNDS; round++) {
+            double raw = rawGets(store, manifest);
+            double stream = stream(new DirectShards(store), manifest, memory);
+            System.out.printf("round %d: raw parallel GETs %.1f MiB/s, client stream %.1f MiB/s, ratio %.2fx%n",
+                round, mib(manifest) / raw, mib(manifest) / stream, raw / stream);
+            bestRaw = Math.min(bestRaw, raw);
+            bestStream = Math.min(bestStream, stream);
+          }
         }
+        System.out.printf("best rounds: raw parallel GETs %.1f MiB/s, client stream %.1f MiB/s, P1 ratio %.2fx (target 0.9x)%n",
+            mib(manifest) / bestRaw, mib(manifest) / bestStream, bestRaw / bestStream);
         Path manifestFile = Files.createTempFile("bench-manifest", ".json");
         Files.write(manifestFile, ManifestCodec.toJson(manifest));
         Path repeatedFile = Files.createTempFile("bench-manifest-x5", ".json");
@@ -139,12 +150,11 @@ final class StreamBenchmark {
   }
 
   /** The client streaming every row of every column into Arrow batches. Seconds. */
-  private static double stream(DirectShards shards, SnapshotManifest manifest) {
+  private static double stream(DirectShards shards, SnapshotManifest manifest, RecyclingMemory memory) {
     ExecutorService pool = Executors.newFixedThreadPool(PARALLELISM);
     long start = System.nanoTime();
     long rows = 0;
-    try (RecyclingMemory memory = new RecyclingMemory(BUDGET); // as FeatureStoreClient reads
-        RootAllocator allocator = memory.newRootAllocator();
+    try (RootAllocator allocator = memory.newRootAllocator();
         SnapshotStream stream = new SnapshotStream(manifest, shards, ReadOptions.ordered(), null, pool, allocator, BUDGET)) {
       while (stream.next()) {
         rows += stream.batch().getRowCount();
@@ -178,8 +188,8 @@ final class StreamBenchmark {
   static void child(String[] args) throws Exception {
     SnapshotManifest manifest = ManifestCodec.fromJson(Files.readAllBytes(Path.of(args[0])));
     S3StoreConfig config = S3StoreConfig.of(args[2], URI.create(args[1]), "us-east-1").withCredentials(args[3], args[4]);
-    try (S3ObjectStore store = new S3ObjectStore(config)) {
-      stream(new DirectShards(store), manifest);
+    try (S3ObjectStore store = new S3ObjectStore(config); RecyclingMemory memory = new RecyclingMemory(BUDGET)) {
+      stream(new DirectShards(store), manifest, memory);
     }
     String hwm = Files.readAllLines(Path.of("/proc/self/status")).stream().filter(l -> l.startsWith("VmHWM:")).findFirst()
         .orElse("VmHWM: 0 kB");

@@ -16,11 +16,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.stream.Collectors;
+import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.OutOfMemoryException;
+import org.apache.arrow.vector.BaseFixedWidthVector;
 import org.apache.arrow.vector.BaseVariableWidthVector;
 import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.BitVector;
+import org.apache.arrow.vector.BitVectorHelper;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.Float4Vector;
 import org.apache.arrow.vector.Float8Vector;
@@ -29,6 +32,7 @@ import org.apache.arrow.vector.TimeStampVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.complex.FixedSizeListVector;
 import org.apache.arrow.vector.complex.ListVector;
+import org.apache.arrow.vector.ipc.message.ArrowFieldNode;
 import org.apache.arrow.vector.types.pojo.Schema;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.parquet.HadoopReadOptions;
@@ -129,6 +133,8 @@ public final class ParquetBatchReader implements AutoCloseable {
   private long nextRow;
   private boolean failed;
   private boolean closed;
+  /** Whether a batch was loaded: the next one resets the vectors first (fresh ones need no reset). */
+  private boolean loaded;
 
   private ParquetBatchReader(
       InputFile file, ParquetFileReader reader, List<FileColumn> columns, VectorSchemaRoot root, int batchRows,
@@ -198,8 +204,7 @@ public final class ParquetBatchReader implements AutoCloseable {
       reader.setRequestedSchema(matched.stream().map(FileColumn::leaf).toList());
       root = VectorSchemaRoot.create(new Schema(columns.stream().map(ArrowSchemas::toArrow).toList()), allocator);
       for (FieldVector vector : root.getFieldVectors()) {
-        vector.setInitialCapacity(batchRows);
-        vector.allocateNew();
+        allocate(vector, batchRows, allocator);
       }
       int blocks = reader.getRowGroups().size();
       int[] selected = rowGroups == null ? java.util.stream.IntStream.range(0, blocks).toArray() : rowGroups.clone();
@@ -221,6 +226,43 @@ public final class ParquetBatchReader implements AutoCloseable {
       }
       throw e;
     }
+  }
+
+  /**
+   * Room for {@code rows} rows in a new vector. Fixed-width values are left unzeroed, unlike
+   * Arrow's {@code allocateNew}: every slot of a batch is written before it is read (a null's slot
+   * is undefined in Arrow), and zeroing a streamed unit's fresh buffers (~100 MiB per row group) was
+   * a quarter of the client's CPU ({@code docs/benchmarks.md}). Validity bitmaps are zeroed.
+   */
+  private static void allocate(FieldVector vector, int rows, BufferAllocator allocator) {
+    if (vector instanceof FixedSizeListVector list && unzeroable(list.getDataVector())) {
+      try (ArrowBuf validity = zeroed(allocator, BitVectorHelper.getValidityBufferSizeFromCount(rows))) {
+        list.loadFieldBuffers(new ArrowFieldNode(0, 0), List.of(validity));
+      }
+      allocateUnzeroed((BaseFixedWidthVector) list.getDataVector(), Math.multiplyExact(rows, list.getListSize()), allocator);
+    } else if (unzeroable(vector)) {
+      allocateUnzeroed((BaseFixedWidthVector) vector, rows, allocator);
+    } else {
+      vector.setInitialCapacity(rows);
+      vector.allocateNew();
+    }
+  }
+
+  private static boolean unzeroable(FieldVector vector) {
+    return vector instanceof BaseFixedWidthVector && !(vector instanceof BitVector);
+  }
+
+  private static void allocateUnzeroed(BaseFixedWidthVector vector, int values, BufferAllocator allocator) {
+    try (ArrowBuf validity = zeroed(allocator, BitVectorHelper.getValidityBufferSizeFromCount(values));
+        ArrowBuf data = allocator.buffer((long) values * vector.getTypeWidth())) {
+      vector.loadFieldBuffers(new ArrowFieldNode(0, 0), List.of(validity, data)); // the vector takes its own references
+    }
+  }
+
+  private static ArrowBuf zeroed(BufferAllocator allocator, long bytes) {
+    ArrowBuf buffer = allocator.buffer(bytes);
+    buffer.setZero(0, buffer.capacity());
+    return buffer;
   }
 
   /** Rows in the file. */
@@ -252,9 +294,12 @@ public final class ParquetBatchReader implements AutoCloseable {
     if (closed || failed) {
       throw new IllegalStateException("the reader of '" + file + "' is " + (closed ? "closed" : "failed"));
     }
-    for (FieldVector vector : root.getFieldVectors()) {
-      vector.reset();
+    if (loaded) {
+      for (FieldVector vector : root.getFieldVectors()) {
+        vector.reset();
+      }
     }
+    loaded = true;
     int rows = 0;
     try {
       while (rows < batchRows && (rowGroupRemaining > 0 || nextRowGroup())) {
