@@ -1,7 +1,6 @@
 package io.featurestore.benchmarks;
 
 import io.featurestore.api.manifest.ShardEntry;
-import io.featurestore.api.schema.Compression;
 import io.featurestore.api.schema.FeatureSetSchema;
 import io.featurestore.api.schema.StorageOptions;
 import io.featurestore.api.storage.ObjectKey;
@@ -27,7 +26,7 @@ import org.apache.parquet.io.LocalInputFile;
  * process, so thread pools do not flatter either side.
  */
 final class DecodeBenchmark {
-  private static final int ROUNDS = 3;
+  private static final int ROUNDS = 5;
 
   private DecodeBenchmark() {}
 
@@ -44,7 +43,7 @@ final class DecodeBenchmark {
         RootAllocator allocator = new RootAllocator();
         VectorSchemaRoot batch = VectorSchemaRoot.create(ArrowSchemas.toArrow(schema), allocator)) {
       StorageOptions oneShard = new StorageOptions(
-          StorageOptions.defaults().formats(), Long.MAX_VALUE, Compression.ZSTD,
+          StorageOptions.defaults().formats(), Long.MAX_VALUE, StorageOptions.defaults().compression(),
           StorageOptions.defaults().partitioning());
       List<ShardEntry> shards;
       try (SnapshotWriter writer =
@@ -59,7 +58,7 @@ final class DecodeBenchmark {
       file = root.resolve(shards.get(0).key().path());
     }
     long bytes = Files.size(file);
-    System.out.printf("Decode benchmark: %,d rows, one Parquet file of %,d bytes (ZSTD)%n", rows, bytes);
+    System.out.printf("Decode benchmark: %,d rows, one Parquet file of %,d bytes (%s)%n", rows, bytes, StorageOptions.defaults().compression());
     var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
     double ours = 0;
     for (int round = 0; round < ROUNDS; round++) {

@@ -372,7 +372,10 @@ public final class ParquetBatchReader implements AutoCloseable {
   static ParquetFileReader openFile(InputFile file, ShardFooter footer) {
     // An empty Hadoop configuration: the defaults on the classpath are not needed to decompress.
     ParquetReadOptions options =
-        HadoopReadOptions.builder(new Configuration(false)).usePageChecksumVerification(true).build();
+        HadoopReadOptions.builder(new Configuration(false))
+            .usePageChecksumVerification(true)
+            .withCodecFactory(new PageDecompression())
+            .build();
     try {
       return footer == null
           ? ParquetFileReader.open(file, options)

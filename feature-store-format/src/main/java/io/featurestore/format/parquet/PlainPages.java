@@ -30,6 +30,7 @@ final class PlainPages {
   private final int width;
   private final int maxDef;
   private final int maxRep;
+  /** The page's levels, or null when the column has none; the arrays are reused from page to page (a page's may be longer than {@link #count}). */
   private int[] rep;
   private int[] def;
   private int count;
@@ -40,6 +41,8 @@ final class PlainPages {
   private final ByteBuffer dictionary;
   private int[] ids;
   private int nextId;
+  /** The array behind {@link #ids}, kept for the next dictionary-encoded page. */
+  private int[] idBuffer;
   /** Decodes pages in any other encoding. */
   private ValuesReader other;
 
@@ -183,26 +186,27 @@ final class PlainPages {
     next = 0;
     if (page instanceof DataPageV1 v1) {
       ByteBufferInputStream in = v1.getBytes().toInputStream();
-      rep = maxRep == 0 ? null : levels(v1.getRlEncoding(), maxRep, ValuesType.REPETITION_LEVEL, in);
-      def = maxDef == 0 ? null : levels(v1.getDlEncoding(), maxDef, ValuesType.DEFINITION_LEVEL, in);
+      rep = maxRep == 0 ? null : levels(v1.getRlEncoding(), maxRep, ValuesType.REPETITION_LEVEL, in, rep);
+      def = maxDef == 0 ? null : levels(v1.getDlEncoding(), maxDef, ValuesType.DEFINITION_LEVEL, in, def);
       values(v1.getValueEncoding(), in);
     } else {
       DataPageV2 v2 = (DataPageV2) page;
-      rep = maxRep == 0 ? null : hybrid(v2.getRepetitionLevels().toByteBuffer(), maxRep);
-      def = maxDef == 0 ? null : hybrid(v2.getDefinitionLevels().toByteBuffer(), maxDef);
+      rep = maxRep == 0 ? null : hybrid(v2.getRepetitionLevels().toByteBuffer(), maxRep, rep);
+      def = maxDef == 0 ? null : hybrid(v2.getDefinitionLevels().toByteBuffer(), maxDef, def);
       values(v2.getDataEncoding(), v2.getData().toInputStream());
     }
   }
 
   /** Levels of a V1 page: RLE (length-prefixed) decoded here in bulk; the deprecated BIT_PACKED through parquet-java. */
-  private int[] levels(Encoding encoding, int max, ValuesType type, ByteBufferInputStream in) throws IOException {
+  private int[] levels(Encoding encoding, int max, ValuesType type, ByteBufferInputStream in, int[] reuse)
+      throws IOException {
     if (encoding == Encoding.RLE) {
       int length = BytesUtils.readIntLittleEndian(in);
-      return hybrid(in.slice(length), max);
+      return hybrid(in.slice(length), max, reuse);
     }
     ValuesReader reader = encoding.getValuesReader(leaf, type);
     reader.initFromPage(count, in);
-    int[] levels = new int[count];
+    int[] levels = room(reuse, count);
     for (int i = 0; i < count; i++) {
       levels[i] = reader.readInteger();
     }
@@ -215,11 +219,17 @@ final class PlainPages {
    * least significant bits first). parquet-java decodes them one value at a time, which costs more
    * than the values themselves for embeddings (two levels per element).
    */
-  private int[] hybrid(ByteBuffer in, int max) throws IOException {
-    return decodeHybrid(in, BytesUtils.getWidthFromMaxInt(max), count);
+  private int[] hybrid(ByteBuffer in, int max, int[] reuse) throws IOException {
+    return decodeHybrid(in, BytesUtils.getWidthFromMaxInt(max), count, reuse);
   }
 
-  static int[] decodeHybrid(ByteBuffer in, int bitWidth, int count) throws IOException {
+  /** {@code reuse} if it holds {@code count} ints, else a new array: a page's arrays are not allocated again for every page. */
+  private static int[] room(int[] reuse, int count) {
+    return reuse != null && reuse.length >= count ? reuse : new int[count];
+  }
+
+  /** Decodes {@code count} values into {@code reuse} if it is long enough (null: a new array), returning the array used. */
+  static int[] decodeHybrid(ByteBuffer in, int bitWidth, int count, int[] reuse) throws IOException {
     byte[] bytes;
     int p;
     int limit;
@@ -236,7 +246,7 @@ final class PlainPages {
     }
     int byteWidth = (bitWidth + 7) / 8;
     int mask = (1 << bitWidth) - 1;
-    int[] levels = new int[count];
+    int[] levels = room(reuse, count);
     int n = 0;
     try {
       while (n < count) {
@@ -324,10 +334,11 @@ final class PlainPages {
       }
       ByteBuffer data = in.slice((int) in.available());
       int bitWidth = data.get() & 0xff;
-      ids = decodeHybrid(data, bitWidth, values);
+      ids = idBuffer = decodeHybrid(data, bitWidth, values, idBuffer);
       nextId = 0;
       int entries = dictionary.remaining() / width;
-      for (int id : ids) {
+      for (int i = 0; i < values; i++) {
+        int id = ids[i];
         if (id < 0 || id >= entries) {
           throw new IOException("column " + String.join(".", leaf.getPath()) + " refers to dictionary entry " + id + " of " + entries);
         }

@@ -55,6 +55,8 @@ import org.apache.parquet.schema.MessageTypeParser;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.io.TempDir;
 
 class ParquetBatchReaderTest {
@@ -74,9 +76,10 @@ class ParquetBatchReaderTest {
     allocator.close(); // fails if a batch leaked
   }
 
-  @Test
-  void readsEveryValueTheShardWriterWrote() throws Exception {
-    ObjectKey shard = writeShard(4, 10_000);
+  @ParameterizedTest
+  @EnumSource(Compression.class) // SNAPPY and ZSTD through PageDecompression, the others through parquet-java
+  void readsEveryValueTheShardWriterWrote(Compression compression) throws Exception {
+    ObjectKey shard = writeShard(4, 10_000, compression);
     FeatureSetSchema schema = TestBatches.allTypes();
     List<Integer> batchSizes = new ArrayList<>();
     read(shard, schema, null, 3_000, reader -> {
@@ -350,7 +353,11 @@ class ParquetBatchReaderTest {
 
   /** One shard of TestBatches rows with 1 MiB row groups. */
   private ObjectKey writeShard(int batches, int rowsPerBatch) throws Exception {
-    StorageOptions storage = new StorageOptions(Set.of(ShardFormat.PARQUET), 1L << 30, Compression.ZSTD, Partitioning.NONE);
+    return writeShard(batches, rowsPerBatch, Compression.ZSTD);
+  }
+
+  private ObjectKey writeShard(int batches, int rowsPerBatch, Compression compression) throws Exception {
+    StorageOptions storage = new StorageOptions(Set.of(ShardFormat.PARQUET), 1L << 30, compression, Partitioning.NONE);
     try (SnapshotWriter writer = new SnapshotWriter(store, ObjectKey.of("data"), "snap1", TestBatches.allTypes(),
         storage, new ShardWriteSettings(1 << 20, 64 * 1024, 1))) {
       for (int b = 0; b < batches; b++) {

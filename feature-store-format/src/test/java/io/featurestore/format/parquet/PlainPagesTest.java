@@ -14,7 +14,7 @@ class PlainPagesTest {
     for (int i = 0; i < bytes.length; i++) {
       raw[i] = (byte) bytes[i];
     }
-    return PlainPages.decodeHybrid(ByteBuffer.wrap(raw), bitWidth, count);
+    return PlainPages.decodeHybrid(ByteBuffer.wrap(raw), bitWidth, count, null);
   }
 
   @Test
