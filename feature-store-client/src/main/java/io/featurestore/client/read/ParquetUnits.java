@@ -9,6 +9,7 @@ import io.featurestore.client.shards.ShardSource;
 import io.featurestore.format.arrow.ArrowSchemas;
 import io.featurestore.format.parquet.ObjectInputFile;
 import io.featurestore.format.parquet.ParquetBatchReader;
+import io.featurestore.format.parquet.ReadBuffers;
 import io.featurestore.format.parquet.ShardFooter;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -31,6 +32,8 @@ final class ParquetUnits implements ShardUnits {
   private final List<String> columns;
   private final BufferAllocator allocator;
   private final Schema arrowSchema;
+  /** One row group's column chunks at the server writer's size: a reader finishing one hands them to the next. */
+  private final ReadBuffers readBuffers = new ReadBuffers(64L << 20);
   /** Footers of the shards listed so far: a few KiB each, as many as the manifest has shards. */
   private final Map<ObjectKey, ShardFooter> footers = new ConcurrentHashMap<>();
 
@@ -74,7 +77,7 @@ final class ParquetUnits implements ShardUnits {
     try (ObjectInput input = shards.open(shard);
         ParquetBatchReader reader =
             ParquetBatchReader.open(
-                new ObjectInputFile(shard.key().path(), input), footer, schema, columns, allocator,
+                new ObjectInputFile(shard.key().path(), input), footer, readBuffers, schema, columns, allocator,
                 Math.toIntExact(Math.max(1, rows)), new int[] {unit})) {
       reader.loadNext();
       return transfer(reader.root());

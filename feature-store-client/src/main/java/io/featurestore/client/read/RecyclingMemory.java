@@ -20,8 +20,11 @@ import org.apache.arrow.memory.util.MemoryUtil;
  * page by page again. Measured: about twice the read throughput per CPU-second
  * ({@code docs/benchmarks.md}).
  *
- * <p>Blocks of at least 1 MiB are rounded up to whole MiBs and recycled; at most {@code capacity}
- * bytes of freed blocks are kept, so memory stays bounded by configuration. Thread-safe. {@link
+ * <p>Blocks of at least 1 MiB are recycled by size class: the next of 1, 1.25, 1.5 or 1.75 times a
+ * power of two. Units differ a little in rows (a shard's last row group, row groups rolled by bytes),
+ * so exact sizes would rarely meet again; a class wastes at most a fifth of a block's address space,
+ * and only pages that are written take memory. At most {@code capacity} bytes of freed blocks are
+ * kept, so memory stays bounded by configuration. Thread-safe. {@link
  * #close()} frees the kept blocks once the allocators using this memory are closed.
  */
 public final class RecyclingMemory implements AllocationManager.Factory, AutoCloseable {
@@ -75,7 +78,7 @@ public final class RecyclingMemory implements AllocationManager.Factory, AutoClo
     if (size < MIB) {
       return UnsafeAllocationManager.FACTORY.create(accountingAllocator, size); // the C allocator's arenas reuse these
     }
-    long rounded = (size + MIB - 1) / MIB * MIB;
+    long rounded = sizeClass(size);
     ConcurrentLinkedDeque<Long> blocks = free.get(rounded);
     Long address = blocks == null ? null : blocks.pollFirst();
     if (address == null) {
@@ -84,6 +87,16 @@ public final class RecyclingMemory implements AllocationManager.Factory, AutoClo
       kept.addAndGet(-rounded);
     }
     return new Block(accountingAllocator, address, size, rounded);
+  }
+
+  /** The least of 1, 1.25, 1.5 or 1.75 times a power of two that holds {@code size} bytes. */
+  static long sizeClass(long size) {
+    long power = Long.highestOneBit(size);
+    if (power == size) {
+      return size;
+    }
+    long quarter = power / 4;
+    return power + (size - power + quarter - 1) / quarter * quarter;
   }
 
   @Override

@@ -40,4 +40,24 @@ class RecyclingMemoryTest {
       }
     }
   }
+
+  @Test
+  void blocksOfAlikeSizesShareASizeClass() {
+    assertThat(RecyclingMemory.sizeClass(MIB)).isEqualTo(MIB);
+    assertThat(RecyclingMemory.sizeClass(MIB + 1)).isEqualTo(MIB + MIB / 4);
+    assertThat(RecyclingMemory.sizeClass(32 * MIB + 1)).isEqualTo(40 * MIB);
+    assertThat(RecyclingMemory.sizeClass(40 * MIB)).isEqualTo(40 * MIB);
+    assertThat(RecyclingMemory.sizeClass(56 * MIB + 1)).isEqualTo(64 * MIB);
+    try (RecyclingMemory memory = new RecyclingMemory(64 * MIB); RootAllocator allocator = memory.newRootAllocator()) {
+      long address;
+      try (ArrowBuf unit = allocator.buffer(37 * MIB + 12_345)) { // one row group's embedding values
+        address = unit.memoryAddress();
+      }
+      assertThat(memory.keptBytes()).isEqualTo(40 * MIB);
+      try (ArrowBuf next = allocator.buffer(39 * MIB + 999)) { // the next row group's, a few rows more
+        assertThat(next.memoryAddress()).isEqualTo(address);
+        assertThat(allocator.getAllocatedMemory()).as("Arrow accounts the size asked for").isEqualTo(39 * MIB + 999);
+      }
+    }
+  }
 }

@@ -120,6 +120,7 @@ public final class ParquetBatchReader implements AutoCloseable {
 
   private final InputFile file;
   private final ParquetFileReader reader;
+  private final PageDecompression decompression;
   private final ParsedVersion writerVersion;
   private final VectorSchemaRoot root;
   private final List<ColumnLoader> loaders;
@@ -137,11 +138,12 @@ public final class ParquetBatchReader implements AutoCloseable {
   private boolean loaded;
 
   private ParquetBatchReader(
-      InputFile file, ParquetFileReader reader, List<FileColumn> columns, VectorSchemaRoot root, int batchRows,
-      int[] rowGroups) {
+      InputFile file, ParquetFileReader reader, PageDecompression decompression, List<FileColumn> columns,
+      VectorSchemaRoot root, int batchRows, int[] rowGroups) {
     this.file = file;
     this.rowGroups = rowGroups;
     this.reader = reader;
+    this.decompression = decompression;
     this.writerVersion = writerVersion(reader.getFileMetaData().getCreatedBy());
     this.root = root;
     this.batchRows = batchRows;
@@ -177,7 +179,7 @@ public final class ParquetBatchReader implements AutoCloseable {
   public static ParquetBatchReader open(
       InputFile file, FeatureSetSchema schema, List<String> projection, BufferAllocator allocator, int batchRows,
       int[] rowGroups) {
-    return open(file, null, schema, projection, allocator, batchRows, rowGroups);
+    return open(file, null, null, schema, projection, allocator, batchRows, rowGroups);
   }
 
   /**
@@ -185,10 +187,12 @@ public final class ParquetBatchReader implements AutoCloseable {
    * file's footer already read (a reader of many row groups of one shard reads it once).
    *
    * @param footer the file's footer from {@link ShardFooter#read}, or null to read it
+   * @param readBuffers where the row groups' column chunks are read into, shared by the readers of a
+   *     stream; null for buffers of this reader's own
    */
   public static ParquetBatchReader open(
-      InputFile file, ShardFooter footer, FeatureSetSchema schema, List<String> projection, BufferAllocator allocator,
-      int batchRows, int[] rowGroups) {
+      InputFile file, ShardFooter footer, ReadBuffers readBuffers, FeatureSetSchema schema, List<String> projection,
+      BufferAllocator allocator, int batchRows, int[] rowGroups) {
     requireNonNull(file, "file is null");
     requireNonNull(schema, "schema is null");
     requireNonNull(allocator, "allocator is null");
@@ -197,7 +201,8 @@ public final class ParquetBatchReader implements AutoCloseable {
     }
     boolean allColumns = projection == null || projection.isEmpty();
     List<Column> columns = allColumns ? schema.columns() : project(schema, projection);
-    ParquetFileReader reader = openFile(file, footer);
+    PageDecompression decompression = new PageDecompression();
+    ParquetFileReader reader = openFile(file, footer, decompression, readBuffers);
     VectorSchemaRoot root = null;
     try {
       List<FileColumn> matched = match(file, reader.getFileMetaData().getSchema(), schema, columns, allColumns);
@@ -214,7 +219,7 @@ public final class ParquetBatchReader implements AutoCloseable {
               "rowGroups must be ascending indexes below " + blocks + ": " + java.util.Arrays.toString(rowGroups));
         }
       }
-      return new ParquetBatchReader(file, reader, matched, root, batchRows, selected);
+      return new ParquetBatchReader(file, reader, decompression, matched, root, batchRows, selected);
     } catch (RuntimeException e) {
       if (root != null) {
         root.close();
@@ -339,8 +344,7 @@ public final class ParquetBatchReader implements AutoCloseable {
     rowGroup = reader.readRowGroup(index);
     rowGroupRemaining = rowGroup.getRowCount();
     for (ColumnLoader loader : loaders) {
-      ColumnDescriptor leaf = loader.column.leaf();
-      loader.startRowGroup(rowGroup, writerVersion);
+      loader.startRowGroup(rowGroup, writerVersion, decompression);
     }
     return true;
   }
@@ -369,13 +373,17 @@ public final class ParquetBatchReader implements AutoCloseable {
     }
   }
 
-  static ParquetFileReader openFile(InputFile file, ShardFooter footer) {
+  static ParquetFileReader openFile(
+      InputFile file, ShardFooter footer, PageDecompression decompression, ReadBuffers readBuffers) {
     // An empty Hadoop configuration: the defaults on the classpath are not needed to decompress.
-    ParquetReadOptions options =
+    ParquetReadOptions.Builder builder =
         HadoopReadOptions.builder(new Configuration(false))
             .usePageChecksumVerification(true)
-            .withCodecFactory(new PageDecompression())
-            .build();
+            .withCodecFactory(decompression);
+    if (readBuffers != null) {
+      builder.withAllocator(readBuffers);
+    }
+    ParquetReadOptions options = builder.build();
     try {
       return footer == null
           ? ParquetFileReader.open(file, options)
@@ -547,7 +555,8 @@ public final class ParquetBatchReader implements AutoCloseable {
      * timestamps), scalars or vectors, in bulk from their pages; everything else value by value
      * through parquet-java's column reader.
      */
-    void startRowGroup(PageReadStore rowGroup, ParsedVersion writerVersion) throws IOException {
+    void startRowGroup(PageReadStore rowGroup, ParsedVersion writerVersion, PageDecompression decompression)
+        throws IOException {
       ColumnDescriptor leaf = column.leaf();
       FieldVector target = vector instanceof FixedSizeListVector fixed ? fixed.getDataVector() : vector;
       PrimitiveTypeName type = leaf.getPrimitiveType().getPrimitiveTypeName();
@@ -560,7 +569,7 @@ public final class ParquetBatchReader implements AutoCloseable {
                   && leaf.getPrimitiveType().getLogicalTypeAnnotation() instanceof TimestampLogicalTypeAnnotation t
                   && t.getUnit() == LogicalTypeAnnotation.TimeUnit.MICROS);
       if (numbers && !(vector instanceof ListVector)) {
-        pages = new PlainPages(rowGroup.getPageReader(leaf), leaf);
+        pages = new PlainPages(rowGroup.getPageReader(leaf), leaf, decompression);
         values = null;
       } else {
         pages = null;

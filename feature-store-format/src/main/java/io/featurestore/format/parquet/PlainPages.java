@@ -6,6 +6,7 @@ import java.nio.ByteOrder;
 import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.vector.BitVectorHelper;
 import org.apache.parquet.bytes.ByteBufferInputStream;
+import org.apache.parquet.bytes.BytesInput;
 import org.apache.parquet.bytes.BytesUtils;
 import org.apache.parquet.column.ColumnDescriptor;
 import org.apache.parquet.column.Encoding;
@@ -45,9 +46,14 @@ final class PlainPages {
   private int[] idBuffer;
   /** Decodes pages in any other encoding. */
   private ValuesReader other;
+  /** Takes back each page's bytes once its entries are read. */
+  private final PageDecompression decompression;
+  /** The current page's (decompressed) bytes, which {@link #plain} and {@link #other} read. */
+  private BytesInput pageBytes;
 
-  PlainPages(PageReader pages, ColumnDescriptor leaf) throws IOException {
+  PlainPages(PageReader pages, ColumnDescriptor leaf, PageDecompression decompression) throws IOException {
     this.pages = pages;
+    this.decompression = decompression;
     this.leaf = leaf;
     this.width = width(leaf.getPrimitiveType().getPrimitiveTypeName());
     this.maxDef = leaf.getMaxDefinitionLevel();
@@ -178,6 +184,10 @@ final class PlainPages {
   }
 
   private void loadPage() throws IOException {
+    if (pageBytes != null) {
+      decompression.recycle(pageBytes); // every entry of it has been read
+      pageBytes = null;
+    }
     DataPage page = pages.readPage();
     if (page == null) {
       throw new IOException("column " + String.join(".", leaf.getPath()) + " has fewer values than its row group");
@@ -185,7 +195,8 @@ final class PlainPages {
     count = page.getValueCount();
     next = 0;
     if (page instanceof DataPageV1 v1) {
-      ByteBufferInputStream in = v1.getBytes().toInputStream();
+      pageBytes = v1.getBytes();
+      ByteBufferInputStream in = pageBytes.toInputStream();
       rep = maxRep == 0 ? null : levels(v1.getRlEncoding(), maxRep, ValuesType.REPETITION_LEVEL, in, rep);
       def = maxDef == 0 ? null : levels(v1.getDlEncoding(), maxDef, ValuesType.DEFINITION_LEVEL, in, def);
       values(v1.getValueEncoding(), in);
@@ -193,7 +204,8 @@ final class PlainPages {
       DataPageV2 v2 = (DataPageV2) page;
       rep = maxRep == 0 ? null : hybrid(v2.getRepetitionLevels().toByteBuffer(), maxRep, rep);
       def = maxDef == 0 ? null : hybrid(v2.getDefinitionLevels().toByteBuffer(), maxDef, def);
-      values(v2.getDataEncoding(), v2.getData().toInputStream());
+      pageBytes = v2.getData();
+      values(v2.getDataEncoding(), pageBytes.toInputStream());
     }
   }
 

@@ -61,7 +61,7 @@ public final class ShardFooter {
    * @throws io.featurestore.api.FeatureStoreException {@code malformed-parquet} if it is not Parquet
    */
   public static ShardFooter read(InputFile file) {
-    try (ParquetFileReader reader = ParquetBatchReader.openFile(file, null)) {
+    try (ParquetFileReader reader = ParquetBatchReader.openFile(file, null, new PageDecompression(), null)) {
       return new ShardFooter(reader.getFooter());
     } catch (IOException e) {
       throw new UncheckedIOException("cannot close the footer reader of '" + file + "'", e);
