@@ -624,40 +624,49 @@ public final class ParquetBatchReader implements AutoCloseable {
       ensureCapacity(values, (index + count) * dimension);
       int width = pages.width();
       int maxDef = column.leaf().getMaxDefinitionLevel();
-      for (int i = index; i < index + count; i++) {
+      int end = index + count;
+      int i = index;
+      while (i < end) {
+        pages.available();
+        int run = pages.fullRecords(dimension, end - i);
+        if (run > 0) {
+          pages.copyValues(values.getDataBuffer(), (long) i * dimension * width, run * dimension);
+          PlainPages.setValid(values.getValidityBuffer(), i * dimension, run * dimension);
+          PlainPages.setValid(fixed.getValidityBuffer(), i, run);
+          i += run;
+          continue;
+        }
         long row = firstRow + i - index;
         int definition = pages.definition();
         if (definition < column.listDef()) {
           fixed.setNull(i);
           pages.skip();
+          i++;
           continue;
         }
-        if (pages.isFullRecord(dimension) && pages.repetitionAfter(dimension) == 0) {
-          pages.copyValues(values.getDataBuffer(), (long) i * dimension * width, dimension);
+        // Slow path: a short or long list, null elements, or a row spread over two pages.
+        int n = 0;
+        if (definition == column.listDef()) {
+          pages.skip(); // an empty list
         } else {
-          // Slow path: a short or long list, null elements, or a row spread over two pages.
-          int n = 0;
-          if (definition == column.listDef()) {
-            pages.skip(); // an empty list
-          } else {
-            do {
-              if (pages.definition() < maxDef) {
-                throw invalidValue(row, "element " + n + " is null; list and vector elements must not be null");
-              }
-              if (n < dimension) {
-                pages.copyValues(values.getDataBuffer(), ((long) i * dimension + n) * width, 1);
-              } else {
-                pages.skip();
-              }
-              n++;
-            } while (hasMoreEntries() && pages.repetition() > 0);
-          }
-          if (n != dimension) {
-            throw invalidValue(row, "expected " + dimension + " values, got " + n);
-          }
+          do {
+            if (pages.definition() < maxDef) {
+              throw invalidValue(row, "element " + n + " is null; list and vector elements must not be null");
+            }
+            if (n < dimension) {
+              pages.copyValues(values.getDataBuffer(), ((long) i * dimension + n) * width, 1);
+            } else {
+              pages.skip();
+            }
+            n++;
+          } while (hasMoreEntries() && pages.repetition() > 0);
+        }
+        if (n != dimension) {
+          throw invalidValue(row, "expected " + dimension + " values, got " + n);
         }
         PlainPages.setValid(values.getValidityBuffer(), i * dimension, dimension);
         fixed.setNotNull(i);
+        i++;
       }
     }
 

@@ -96,23 +96,28 @@ final class PlainPages {
     return rep == null ? 0 : rep[next];
   }
 
-  /** The repetition level of the entry after the current one in this page, or 0 at the page's end. */
-  int repetitionAfter(int entries) {
-    int i = next + entries;
-    return rep == null || i >= count ? 0 : rep[i];
-  }
-
-  /** Whether the next {@code n} entries of this page are all values (no nulls), the first starting a row and the rest continuing it. */
-  boolean isFullRecord(int n) {
-    if (count - next < n) {
-      return false;
-    }
-    for (int i = next; i < next + n; i++) {
-      if ((def != null && def[i] != maxDef) || (rep != null && rep[i] != (i == next ? 0 : maxRep))) {
-        return false;
+  /**
+   * How many records, at most {@code limit}, follow from the current entry in this page that hold
+   * exactly {@code size} values and no nulls: each entry a value, each record's first entry starting
+   * a row, the rest continuing it, and the record after each ending it. Those are copied in one piece.
+   */
+  int fullRecords(int size, int limit) {
+    int records = 0;
+    int i = next;
+    while (records < limit && count - i >= size) {
+      int end = i + size;
+      for (int j = i; j < end; j++) {
+        if ((def != null && def[j] != maxDef) || (rep != null && rep[j] != (j == i ? 0 : maxRep))) {
+          return records;
+        }
       }
+      if (rep != null && end < count && rep[end] != 0) {
+        return records; // a longer list
+      }
+      records++;
+      i = end;
     }
-    return true;
+    return records;
   }
 
   /** Length of the run of values (not nulls) starting at the current entry, within this page. */

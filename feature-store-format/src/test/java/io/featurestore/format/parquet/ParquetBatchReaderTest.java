@@ -56,6 +56,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -256,10 +257,11 @@ class ParquetBatchReaderTest {
     assertOpenFails(shard, schema, List.of("user_id", "nope"), "unknown-column", "column 'nope' is not in the feature set");
   }
 
-  @Test
-  void vectorOfTheWrongLengthNamesRowAndColumn() throws Exception {
+  @ParameterizedTest // shorter and longer than the vector, in the middle of rows read in one piece
+  @CsvSource({"'[1, 2]', 2", "'[1, 2, 3, 4]', 4"})
+  void vectorOfTheWrongLengthNamesRowAndColumn(String wrong, int length) throws Exception {
     duckDb("COPY (SELECT i AS user_id, to_timestamp(" + BASE_SECONDS + " + i) AS event_time,"
-        + " CASE WHEN i = 7777 THEN [1, 2]::FLOAT[] ELSE [1, 2, 3]::FLOAT[] END AS embedding"
+        + " CASE WHEN i = 7777 THEN " + wrong + "::FLOAT[] ELSE [1, 2, 3]::FLOAT[] END AS embedding"
         + " FROM range(10000) t(i)) TO '" + root.resolve("dims.parquet") + "' (FORMAT parquet, ROW_GROUP_SIZE 2048)");
     FeatureSetSchema schema = new FeatureSetSchema(List.of(Column.required("user_id", type("int64"))), "event_time",
         List.of(Column.required("embedding", type("float32[3]"))));
@@ -269,7 +271,7 @@ class ParquetBatchReaderTest {
       }
       assertThatThrownBy(reader::loadNext).isInstanceOfSatisfying(FeatureStoreException.class, e -> {
         assertThat(e.code()).isEqualTo("invalid-value");
-        assertThat(e).hasMessage("row 7777, column 'embedding': expected 3 values, got 2");
+        assertThat(e).hasMessage("row 7777, column 'embedding': expected 3 values, got " + length);
       });
       assertThatThrownBy(reader::loadNext).isInstanceOf(IllegalStateException.class);
     });
