@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
@@ -73,7 +74,14 @@ final class ReadPlan {
         units.addAll(future.join());
       }
     } catch (CompletionException e) {
-      shardUnits.forEach(f -> f.cancel(true));
+      shardUnits.forEach(f -> f.cancel(false)); // those not started never start
+      for (CompletableFuture<List<Unit>> running : shardUnits) {
+        try {
+          running.join(); // the caller frees the memory they use once they are done
+        } catch (CompletionException | CancellationException ignored) {
+          // the first failure is the one thrown
+        }
+      }
       throw e.getCause() instanceof RuntimeException r ? r : e;
     }
     return new ReadPlan(units);

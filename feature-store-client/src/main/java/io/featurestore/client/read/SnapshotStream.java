@@ -57,6 +57,8 @@ public final class SnapshotStream implements AutoCloseable {
   private Block block;
   private boolean finished;
   private boolean closed;
+  /** What made {@link #next()} fail; the stream's cursors are past the failed batch, so it stops there. */
+  private RuntimeException failure;
 
   /** Positions {@code [from, to)} of a block's row order that this worker takes. */
   private static final class Segment {
@@ -113,7 +115,11 @@ public final class SnapshotStream implements AutoCloseable {
       if (created != null) {
         created.close();
       }
-      this.allocator.close();
+      try {
+        this.allocator.close();
+      } catch (RuntimeException leak) {
+        e.addSuppressed(leak); // the cause comes first
+      }
       throw e;
     }
   }
@@ -179,8 +185,26 @@ public final class SnapshotStream implements AutoCloseable {
     if (closed) {
       throw new IllegalStateException("the stream is closed");
     }
+    if (failure != null) {
+      throw new IllegalStateException("the stream failed; open a new one from state() to go on", failure);
+    }
+    try {
+      return fill();
+    } catch (RuntimeException e) {
+      failure = e;
+      throw e;
+    }
+  }
+
+  private boolean fill() {
     for (FieldVector vector : batch.getFieldVectors()) {
-      vector.reset();
+      if (options.shuffle()) {
+        vector.reset(); // gathered into again
+      } else {
+        // Slices of a unit's buffers: zeroing them would also clear validity bits of the rows after
+        // the batch that share its last bitmap byte. Let go of them instead.
+        vector.clear();
+      }
     }
     int rows = 0;
     while (rows < options.batchRows() && !finished) {
@@ -207,7 +231,6 @@ public final class SnapshotStream implements AutoCloseable {
       }
       segment.cursor += n;
       rows += n;
-      position += n;
       if (segment.cursor == segment.to) {
         segments.poll();
       }
@@ -219,6 +242,7 @@ public final class SnapshotStream implements AutoCloseable {
       vector.setValueCount(rows);
     }
     batch.setRowCount(rows);
+    position += rows; // only now: a batch that fails half-way leaves the state before it
     return rows > 0;
   }
 

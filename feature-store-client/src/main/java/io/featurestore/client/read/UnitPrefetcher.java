@@ -12,7 +12,8 @@ import org.apache.arrow.vector.VectorSchemaRoot;
 /**
  * Loads units in the order they will be consumed, in parallel, ahead of the consumer, while the
  * estimated memory of loaded and unreleased units stays within a budget. One unit is always allowed,
- * however large, so a budget smaller than a unit slows reading down but never blocks it. Used by
+ * however large, so a budget smaller than a unit slows reading down but never blocks it; so is the
+ * next unit a consumer takes while holding the units before it (a shuffle block's). Used by
  * one consumer thread.
  */
 final class UnitPrefetcher implements AutoCloseable {
@@ -36,6 +37,11 @@ final class UnitPrefetcher implements AutoCloseable {
 
   /** The next unit of the sequence, waiting for it if needed. The caller closes it and calls {@link #release}. */
   VectorSchemaRoot take() {
+    if (pending.isEmpty() && nextToSubmit < sequence.size()) {
+      // The budget is held by units not yet released, the rest of a shuffle block taken together:
+      // the block is loaded over budget (its size, the shuffle buffer, is configured too).
+      submitNext();
+    }
     Pending next = pending.poll();
     if (next == null) {
       throw new IllegalStateException("no more units");
@@ -61,10 +67,14 @@ final class UnitPrefetcher implements AutoCloseable {
       if (heldBytes > 0 && heldBytes + unit.bytes() > budget) {
         return;
       }
-      heldBytes += unit.bytes();
-      nextToSubmit++;
-      pending.add(new Pending(unit, CompletableFuture.supplyAsync(() -> loader.load(unit), pool)));
+      submitNext();
     }
+  }
+
+  private void submitNext() {
+    Unit unit = sequence.get(nextToSubmit++);
+    heldBytes += unit.bytes();
+    pending.add(new Pending(unit, CompletableFuture.supplyAsync(() -> loader.load(unit), pool)));
   }
 
   /** Waits for loads still running and frees what they loaded. */

@@ -12,18 +12,22 @@ import io.featurestore.api.storage.ObjectStore;
 import io.featurestore.client.read.ReadOptions.Remainder;
 import io.featurestore.client.shards.DirectShards;
 import io.featurestore.client.shards.ShardSource;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.LongStream;
 import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.BigIntVector;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Streaming a snapshot from a bucket: order, sharding across workers, shuffle, resume, filters. */
 abstract class AbstractSnapshotStreamTest {
@@ -102,10 +106,11 @@ abstract class AbstractSnapshotStreamTest {
     return new Read(ids, batches);
   }
 
-  @Test
-  void orderedReadDeliversEveryRowInSnapshotOrderWithItsPosition() {
+  @ParameterizedTest // batches sliced from units: at bytes of the validity bitmaps, and across them
+  @ValueSource(ints = {7000, 777})
+  void orderedReadDeliversEveryRowInSnapshotOrderWithItsPosition(int batchRows) {
     assertThat(formatShards()).hasSizeGreaterThan(3);
-    try (SnapshotStream stream = open(ReadOptions.ordered().withBatchRows(7000), null)) {
+    try (SnapshotStream stream = open(ReadOptions.ordered().withBatchRows(batchRows), null)) {
       long expected = 0;
       while (stream.next()) {
         var batch = stream.batch();
@@ -221,6 +226,49 @@ abstract class AbstractSnapshotStreamTest {
   }
 
   @Test
+  void afterAFailedBatchTheStateResumesWithItsSamples() throws Exception {
+    ReadOptions options = ReadOptions.shuffled(6).withShuffleBlockRows(30_000).withBatchRows(2300); // blocks end inside batches
+    List<Long> uninterrupted = read(options).ids();
+    AtomicBoolean broken = new AtomicBoolean();
+    ShardSource healthy = shards();
+    ShardSource failing = new ShardSource() {
+      @Override
+      public ObjectInput open(ShardEntry shard) throws IOException {
+        if (broken.get()) {
+          throw new IOException("bucket gone");
+        }
+        return healthy.open(shard);
+      }
+
+      @Override
+      public void close() throws IOException {
+        healthy.close();
+      }
+    };
+    List<Long> delivered = new ArrayList<>();
+    ReaderState state;
+    try (SnapshotStream stream = open(manifest(), failing, options, null, 1)) { // loads little ahead
+      delivered.addAll(drain(stream, 5).ids());
+      broken.set(true); // units loaded ahead are still delivered, then a batch fails part-way
+      assertThatThrownBy(() -> {
+        while (stream.next()) {
+          BigIntVector id = (BigIntVector) stream.batch().getVector("id");
+          for (int i = 0; i < stream.batch().getRowCount(); i++) {
+            delivered.add(id.get(i));
+          }
+        }
+      }).hasStackTraceContaining("bucket gone");
+      state = stream.state();
+      assertThatThrownBy(stream::next).isInstanceOf(IllegalStateException.class).hasMessageContaining("state()");
+    }
+    assertThat(delivered.size()).isLessThan(ROWS);
+    try (SnapshotStream stream = open(options, state)) {
+      delivered.addAll(drain(stream, Integer.MAX_VALUE).ids());
+    }
+    assertThat(delivered).isEqualTo(uninterrupted);
+  }
+
+  @Test
   void projectionReadsOnlyTheRequestedColumns() {
     try (SnapshotStream stream = open(ReadOptions.ordered().withColumns(List.of("embedding", "id")), null)) {
       assertThat(stream.next()).isTrue();
@@ -243,6 +291,11 @@ abstract class AbstractSnapshotStreamTest {
   void tinyMemoryBudgetStillReads() {
     try (SnapshotStream stream = open(manifest(), shards(), ReadOptions.ordered(), null, 1)) {
       assertThat(drain(stream, Integer.MAX_VALUE).ids()).hasSize(ROWS);
+    }
+    // A shuffle block of many units, all held at once, far above the budget.
+    ReadOptions shuffled = ReadOptions.shuffled(2).withShuffleBlockRows(100_000);
+    try (SnapshotStream stream = open(manifest(), shards(), shuffled, null, 1)) {
+      assertThat(drain(stream, Integer.MAX_VALUE).ids()).containsExactlyInAnyOrderElementsOf(read(shuffled).ids());
     }
   }
 
