@@ -93,30 +93,30 @@ public final class FeatureStoreClient implements AutoCloseable {
 
   /** All feature sets, optionally of one owner and/or with one tag (null for any). */
   public List<JsonNode> featureSets(String owner, String tag) {
-    List<JsonNode> result = new ArrayList<>();
-    String token = null;
-    do {
-      StringBuilder path = new StringBuilder("/api/v1/feature-sets?pageSize=1000");
-      if (owner != null) {
-        path.append("&owner=").append(encode(owner));
-      }
-      if (tag != null) {
-        path.append("&tag=").append(encode(tag));
-      }
-      if (token != null) {
-        path.append("&pageToken=").append(encode(token));
-      }
-      JsonNode page = get(path.toString());
-      page.get("items").forEach(result::add);
-      token = page.get("nextPageToken").isNull() ? null : page.get("nextPageToken").asString();
-    } while (token != null);
-    return result;
+    StringBuilder query = new StringBuilder("/api/v1/feature-sets?pageSize=1000");
+    if (owner != null) {
+      query.append("&owner=").append(encode(owner));
+    }
+    if (tag != null) {
+      query.append("&tag=").append(encode(tag));
+    }
+    return allPages(query.toString());
   }
 
   /** The snapshots of a version ({@code "latest"} or a number), newest first. */
   public List<JsonNode> snapshots(String featureSet, String version) {
+    return allPages(snapshotsPath(featureSet, version) + "?pageSize=1000");
+  }
+
+  /** The items of every page of a listing, following {@code nextPageToken}. */
+  private List<JsonNode> allPages(String query) {
     List<JsonNode> result = new ArrayList<>();
-    get(snapshotsPath(featureSet, version) + "?pageSize=1000").get("items").forEach(result::add);
+    String token = null;
+    do {
+      JsonNode page = get(token == null ? query : query + "&pageToken=" + encode(token));
+      page.get("items").forEach(result::add);
+      token = page.get("nextPageToken").isNull() ? null : page.get("nextPageToken").asString();
+    } while (token != null);
     return result;
   }
 
@@ -200,10 +200,13 @@ public final class FeatureStoreClient implements AutoCloseable {
     return URLEncoder.encode(requireNonNull(segment, "path segment is null"), StandardCharsets.UTF_8);
   }
 
-  /** Stops the read threads and frees memory; streams must be closed first. Closes a bucket the builder was given. */
+  /**
+   * Stops the read threads once their queued loads are done and frees memory; streams must be
+   * closed first. Closes a bucket the builder was given.
+   */
   @Override
   public void close() throws IOException {
-    pool.shutdownNow();
+    pool.shutdown(); // not shutdownNow: a dropped load would leave its stream waiting for it forever
     try {
       allocator.close();
       memory.close();

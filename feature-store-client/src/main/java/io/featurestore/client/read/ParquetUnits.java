@@ -63,7 +63,7 @@ final class ParquetUnits implements ShardUnits {
   private ShardFooter footer(ShardEntry shard) throws IOException {
     ShardFooter footer = footers.get(shard.key());
     if (footer == null) {
-      try (ObjectInput input = shards.open(shard)) {
+      try (ObjectInput input = shards.peek(shard)) {
         footer = ShardFooter.read(new ObjectInputFile(shard.key().path(), input));
       }
       footers.put(shard.key(), footer);

@@ -166,9 +166,12 @@ public final class SnapshotStream implements AutoCloseable {
       int b = order.blockOf(global);
       long offset = global - order.blockStart(b);
       long take = Math.min(rows - p, order.blockRows(b) - offset);
+      Segment last = segments.peekLast();
       segments.add(new Segment(b, offset, offset + take));
-      for (int u : order.blockUnits(b)) {
-        sequence.add(plan.units().get(u));
+      if (last == null || last.block != b) { // a padded read of one block wraps into the block it holds
+        for (int u : order.blockUnits(b)) {
+          sequence.add(plan.units().get(u));
+        }
       }
       p += take;
     }

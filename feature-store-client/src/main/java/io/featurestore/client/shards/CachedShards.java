@@ -27,7 +27,9 @@ import java.util.zip.CRC32C;
  * The cache holds at most {@code maxBytes}; the least recently used shards are evicted. A shard
  * larger than the whole cache is read from the source directly, so a small cache slows nothing down
  * and never blocks. Files survive restarts (the cache is rebuilt from the directory) and are
- * written atomically, so a killed process leaves no half shard behind. Thread-safe.
+ * written atomically, so a killed process leaves no half shard behind. While shards download, each
+ * reading thread may add up to one shard's temporary file beyond the limit. Planning a read only
+ * {@linkplain #peek peeks} at footers, so it downloads nothing. Thread-safe.
  */
 public final class CachedShards implements ShardSource {
   private final ShardSource source;
@@ -64,14 +66,9 @@ public final class CachedShards implements ShardSource {
       return source.open(shard);
     }
     while (true) {
-      synchronized (this) {
-        if (entries.get(shard.key()) != null) {
-          try {
-            return disk.open(shard.key());
-          } catch (FeatureStoreException | IOException evictedMeanwhile) {
-            entries.remove(shard.key());
-          }
-        }
+      ObjectInput cached = cached(shard);
+      if (cached != null) {
+        return cached;
       }
       CompletableFuture<Void> mine = new CompletableFuture<>();
       CompletableFuture<Void> running = downloads.putIfAbsent(shard.key(), mine);
@@ -80,8 +77,9 @@ public final class CachedShards implements ShardSource {
         continue;
       }
       try {
-        download(shard);
+        ObjectInput downloaded = download(shard);
         mine.complete(null);
+        return downloaded;
       } catch (IOException | RuntimeException e) {
         mine.completeExceptionally(e);
         throw e;
@@ -91,7 +89,30 @@ public final class CachedShards implements ShardSource {
     }
   }
 
-  private void download(ShardEntry shard) throws IOException {
+  /** The cached copy if there is one, else the source: a footer is not worth a whole shard's download. */
+  @Override
+  public ObjectInput peek(ShardEntry shard) throws IOException {
+    ObjectInput cached = cached(shard);
+    return cached != null ? cached : source.peek(shard);
+  }
+
+  private synchronized ObjectInput cached(ShardEntry shard) throws IOException {
+    if (entries.get(shard.key()) == null) {
+      return null;
+    }
+    try {
+      return disk.open(shard.key());
+    } catch (FeatureStoreException | IOException evictedMeanwhile) {
+      entries.remove(shard.key());
+      return null;
+    }
+  }
+
+  /**
+   * Downloads the shard into the cache and opens the cached file at once, so that another thread's
+   * download cannot evict it first (readers of an evicted file keep reading it).
+   */
+  private ObjectInput download(ShardEntry shard) throws IOException {
     CRC32C crc = new CRC32C();
     try (ObjectInput input = source.open(shard);
         InputStream in = input.newStream(0);
@@ -114,6 +135,7 @@ public final class CachedShards implements ShardSource {
         file.complete();
         entries.put(shard.key(), shard.bytes());
         usedBytes += shard.bytes();
+        return disk.open(shard.key());
       }
     }
   }

@@ -12,6 +12,14 @@ public interface ShardSource extends AutoCloseable {
   /** Opens the shard; the caller closes the input. */
   ObjectInput open(ShardEntry shard) throws IOException;
 
+  /**
+   * Opens the shard for a few small reads, such as its footer when a read is planned; a cache
+   * serves it if it has it but does not fetch the whole shard for it.
+   */
+  default ObjectInput peek(ShardEntry shard) throws IOException {
+    return open(shard);
+  }
+
   @Override
   void close() throws IOException;
 }

@@ -202,6 +202,11 @@ abstract class AbstractSnapshotStreamTest {
       }
       assertThat(padded).hasSize(ROWS);
     }
+    // One block for the whole snapshot: the last worker's padding wraps into the block it holds.
+    ReadOptions oneBlock = options.withShuffleBlockRows(ROWS).withRemainder(Remainder.PAD);
+    List<Long> last = read(oneBlock.withWorker(2, 3)).ids();
+    assertThat(last).hasSize((ROWS + 2) / 3);
+    assertThat(last.get(last.size() - 1)).as("3 x 66,667 rows: one repeats the first").isEqualTo(read(oneBlock).ids().get(0));
   }
 
   @Test

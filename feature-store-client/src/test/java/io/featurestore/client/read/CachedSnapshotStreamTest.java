@@ -64,6 +64,18 @@ class CachedSnapshotStreamTest extends AbstractSnapshotStreamTest {
   }
 
   @Test
+  void planningAReadDownloadsNothing() throws Exception {
+    try (CachedShards fresh = new CachedShards(new UnclosedShards(store), Files.createTempDirectory("plan-cache"), 1L << 30);
+        SnapshotStream stream = new SnapshotStream(manifest, fresh, ReadOptions.ordered(), null, POOL, allocator, 1)) {
+      // Footers come from the bucket; with a budget of one unit, only the first unit's shard is fetched.
+      long largestShard = manifest.shards().stream().mapToLong(ShardEntry::bytes).max().orElseThrow();
+      assertThat(manifest.shards()).hasSizeGreaterThan(3);
+      assertThat(stream.next()).isTrue();
+      assertThat(fresh.usedBytes()).isPositive().isLessThanOrEqualTo(largestShard);
+    }
+  }
+
+  @Test
   void cacheSmallerThanOneShardReadsFromTheBucket() throws Exception {
     try (CachedShards tiny = new CachedShards(new UnclosedShards(store), Files.createTempDirectory("tiny-cache"), 1000);
         SnapshotStream stream = new SnapshotStream(manifest, tiny, ReadOptions.ordered(), null, POOL, allocator, 1 << 20)) {
