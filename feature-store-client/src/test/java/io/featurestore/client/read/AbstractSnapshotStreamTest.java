@@ -293,6 +293,38 @@ abstract class AbstractSnapshotStreamTest {
   }
 
   @Test
+  void memoryDependsOnTheBudgetNotOnTheSnapshotSize() {
+    SnapshotManifest m = manifest();
+    List<ShardEntry> fiveTimes = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      fiveTimes.addAll(m.shards());
+    }
+    SnapshotManifest large = new SnapshotManifest(m.formatVersion(), m.featureSet(), m.version(), m.snapshotId(),
+        m.sequenceNumber(), m.parentSnapshotId(), m.operation(), m.committedAt(), m.schema(), 5 * m.rowCount(),
+        5 * m.byteCount(), fiveTimes);
+    long budget = 1L << 20;
+    long once = peakMemory(m, ReadOptions.ordered(), budget);
+    assertThat(peakMemory(large, ReadOptions.ordered(), budget)).isLessThanOrEqualTo(once + once / 10);
+    // Shuffled, memory holds a block of row groups drawn at random, so its peak varies with the draw.
+    ReadOptions shuffled = ReadOptions.shuffled(4).withShuffleBlockRows(20_000);
+    once = peakMemory(m, shuffled, budget);
+    assertThat(peakMemory(large, shuffled, budget)).isLessThanOrEqualTo(once + once / 4);
+  }
+
+  /** The most Arrow memory a stream held at once while reading every row. */
+  private long peakMemory(SnapshotManifest manifest, ReadOptions options, long budget) {
+    try (RootAllocator measured = new RootAllocator();
+        SnapshotStream stream = new SnapshotStream(manifest, shards(), options.withFormat(format()), null, POOL, measured, budget)) {
+      long rows = 0;
+      while (stream.next()) {
+        rows += stream.batch().getRowCount();
+      }
+      assertThat(rows).isEqualTo(manifest.rowCount());
+      return measured.getPeakMemoryAllocation();
+    }
+  }
+
+  @Test
   void tinyMemoryBudgetStillReads() {
     try (SnapshotStream stream = open(manifest(), shards(), ReadOptions.ordered(), null, 1)) {
       assertThat(drain(stream, Integer.MAX_VALUE).ids()).hasSize(ROWS);
