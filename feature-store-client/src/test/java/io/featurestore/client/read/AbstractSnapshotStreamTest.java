@@ -13,6 +13,7 @@ import io.featurestore.client.read.ReadOptions.Remainder;
 import io.featurestore.client.shards.DirectShards;
 import io.featurestore.client.shards.ShardSource;
 import java.io.IOException;
+import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -20,6 +21,7 @@ import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.LongStream;
 import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.BigIntVector;
@@ -282,6 +284,60 @@ abstract class AbstractSnapshotStreamTest {
     }
     assertThatThrownBy(() -> open(ReadOptions.ordered().withColumns(List.of("nope")), null))
         .isInstanceOfSatisfying(FeatureStoreException.class, e -> assertThat(e.code()).isEqualTo("unknown-column"));
+  }
+
+  @Test
+  void projectionAndEventTimeRangeFetchOnlyWhatTheyNeed() {
+    long all = bytesFetched(ReadOptions.ordered());
+    assertThat(all).isGreaterThan(formatShards().stream().mapToLong(ShardEntry::bytes).sum() * 9 / 10);
+    // The last 1% of rows lie in the last row groups (TFRecord blocks): the others are skipped unread.
+    assertThat(bytesFetched(ReadOptions.ordered().withEventTimeRange(TestSnapshots.time(ROWS - 2000), null)))
+        .isLessThan(all / 10);
+    if (format() == ShardFormat.PARQUET) { // a TFRecord block holds whole records: nothing to project away
+      assertThat(bytesFetched(ReadOptions.ordered().withColumns(List.of("id")))).isLessThan(all / 3);
+    }
+  }
+
+  /** Bytes the stream asked the shard source for, reading every row with these options. */
+  private long bytesFetched(ReadOptions options) {
+    AtomicLong bytes = new AtomicLong();
+    ShardSource source = shards();
+    ShardSource counting = new ShardSource() {
+      @Override
+      public ObjectInput open(ShardEntry shard) throws IOException {
+        ObjectInput input = source.open(shard);
+        return new ObjectInput() {
+          @Override
+          public long length() {
+            return input.length();
+          }
+
+          @Override
+          public void readFully(long position, byte[] buffer, int offset, int length) throws IOException {
+            bytes.addAndGet(length);
+            input.readFully(position, buffer, offset, length);
+          }
+
+          @Override
+          public InputStream newStream(long position, long length) throws IOException {
+            bytes.addAndGet(length); // one ranged GET of that many bytes
+            return input.newStream(position, length);
+          }
+
+          @Override
+          public void close() throws IOException {
+            input.close();
+          }
+        };
+      }
+
+      @Override
+      public void close() {}
+    };
+    try (SnapshotStream stream = open(manifest(), counting, options, null, 8L << 20)) {
+      drain(stream, Integer.MAX_VALUE);
+    }
+    return bytes.get();
   }
 
   @Test
