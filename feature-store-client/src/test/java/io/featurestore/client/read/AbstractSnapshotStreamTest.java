@@ -197,12 +197,15 @@ abstract class AbstractSnapshotStreamTest {
       assertThat(concatenated).isEqualTo(global.subList(0, world * (ROWS / world)));
 
       Set<Long> padded = new HashSet<>();
+      Set<Integer> paddedBatchCounts = new HashSet<>();
       for (int rank = 0; rank < world; rank++) {
-        List<Long> ids = read(options.withWorker(rank, world).withRemainder(Remainder.PAD)).ids();
-        assertThat(ids).hasSize((ROWS + world - 1) / world);
-        padded.addAll(ids);
+        Read part = read(options.withWorker(rank, world).withRemainder(Remainder.PAD));
+        assertThat(part.ids()).hasSize((ROWS + world - 1) / world);
+        padded.addAll(part.ids());
+        paddedBatchCounts.add(part.batches());
       }
       assertThat(padded).hasSize(ROWS);
+      assertThat(paddedBatchCounts).hasSize(1);
     }
     // One block for the whole snapshot: the last worker's padding wraps into the block it holds.
     ReadOptions oneBlock = options.withShuffleBlockRows(ROWS).withRemainder(Remainder.PAD);
@@ -211,10 +214,13 @@ abstract class AbstractSnapshotStreamTest {
     assertThat(last.get(last.size() - 1)).as("3 x 66,667 rows: one repeats the first").isEqualTo(read(oneBlock).ids().get(0));
   }
 
-  @Test
-  void resumeDeliversExactlyTheRemainingSamples() {
-    ReadOptions options = ReadOptions.shuffled(3).withShuffleBlockRows(50_000).withEpochs(2).withBatchRows(3000).withWorker(1, 2);
+  @ParameterizedTest // training, and batch inference (ordered: its batches end at row groups too)
+  @ValueSource(booleans = {true, false})
+  void resumeDeliversExactlyTheRemainingSamples(boolean shuffled) {
+    ReadOptions options = (shuffled ? ReadOptions.shuffled(3) : ReadOptions.ordered())
+        .withShuffleBlockRows(50_000).withEpochs(2).withBatchRows(3000).withWorker(1, 2);
     List<Long> uninterrupted = read(options).ids();
+    assertThat(uninterrupted).hasSize(2 * (ROWS / 2));
     for (int stopAfter : new int[] {1, 20, 33, 34, 50}) {
       List<Long> resumed = new ArrayList<>();
       ReaderState state;
