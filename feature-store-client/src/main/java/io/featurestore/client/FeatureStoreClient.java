@@ -132,7 +132,17 @@ public final class FeatureStoreClient implements AutoCloseable {
 
   /** Reads the latest snapshot of a version. The caller closes the stream. */
   public SnapshotStream read(String featureSet, String version, ReadOptions options) {
-    return read(manifest(featureSet, version, "latest"), options, null);
+    return read(featureSet, version, "latest", options);
+  }
+
+  /** Reads a snapshot of a version by id ({@code "latest"} for the newest). The caller closes the stream. */
+  public SnapshotStream read(String featureSet, String version, String snapshot, ReadOptions options) {
+    return read(manifest(featureSet, version, snapshot), options, null);
+  }
+
+  /** Reads the latest snapshot committed at or before {@code asOf}. The caller closes the stream. */
+  public SnapshotStream readAsOf(String featureSet, String version, Instant asOf, ReadOptions options) {
+    return read(manifestAsOf(featureSet, version, asOf), options, null);
   }
 
   /**

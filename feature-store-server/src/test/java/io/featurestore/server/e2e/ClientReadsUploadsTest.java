@@ -68,6 +68,16 @@ class ClientReadsUploadsTest {
       }
       assertThat(seen).hasSize(150_000);
 
+      String firstId = first.body().get("snapshotId").asString();
+      try (SnapshotStream byId = client.read("e2e", "1", firstId, ReadOptions.ordered());
+          SnapshotStream asOf = client.readAsOf("e2e", "1", afterFirst, ReadOptions.ordered())) {
+        assertThat(rows(byId)).isEqualTo(120_000);
+        assertThat(rows(asOf)).isEqualTo(120_000);
+      }
+      try (SnapshotStream newest = client.read("e2e", "1", ReadOptions.ordered().withColumns(java.util.List.of("user_id")))) {
+        assertThat(rows(newest)).isEqualTo(150_000);
+      }
+
       assertThatThrownBy(() -> client.manifest("missing", "1", "latest"))
           .isInstanceOfSatisfying(FeatureStoreException.class, e -> {
             assertThat(e.kind()).isEqualTo(ErrorKind.NOT_FOUND);
@@ -105,5 +115,13 @@ class ClientReadsUploadsTest {
       }
       assertThat(ids).isEqualTo(LongStream.range(0, 80_000).boxed().toList());
     }
+  }
+
+  private static long rows(SnapshotStream stream) {
+    long rows = 0;
+    while (stream.next()) {
+      rows += stream.batch().getRowCount();
+    }
+    return rows;
   }
 }
