@@ -1,6 +1,7 @@
 package io.featurestore.format.parquet;
 
 import com.github.luben.zstd.Zstd;
+import com.github.luben.zstd.ZstdException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.Map;
@@ -97,9 +98,18 @@ final class PageDecompression implements CompressionCodecFactory {
       int offset = in.arrayOffset() + in.position();
       long n;
       if (codec == CompressionCodecName.SNAPPY) {
+        // snappy-java writes as many bytes as the data says, whatever the array's length: check first.
+        int length = Snappy.uncompressedLength(in.array(), offset, in.remaining());
+        if (length != decompressedSize) {
+          throw new IOException("a SNAPPY page holds " + length + " bytes, its header says " + decompressedSize);
+        }
         n = Snappy.uncompress(in.array(), offset, in.remaining(), out, 0);
       } else {
-        n = Zstd.decompressByteArray(out, 0, decompressedSize, in.array(), offset, in.remaining());
+        try {
+          n = Zstd.decompressByteArray(out, 0, decompressedSize, in.array(), offset, in.remaining());
+        } catch (ZstdException e) {
+          throw new IOException("cannot decompress a ZSTD page of " + decompressedSize + " bytes: " + e.getMessage(), e);
+        }
         if (Zstd.isError(n)) {
           throw new IOException("cannot decompress a ZSTD page: " + Zstd.getErrorName(n));
         }

@@ -672,11 +672,7 @@ public final class ParquetBatchReader implements AutoCloseable {
 
     /** Whether the chunk has entries left; false at the end of the row group's last page. */
     private boolean hasMoreEntries() throws IOException {
-      try {
-        return pages.available() > 0;
-      } catch (IOException endOfChunk) {
-        return false;
-      }
+      return pages.hasEntries(); // a page that fails to decode throws: nothing is read from it
     }
 
     private static void ensureCapacity(FieldVector vector, int capacity) {

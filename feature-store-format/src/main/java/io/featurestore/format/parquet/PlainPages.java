@@ -80,10 +80,20 @@ final class PlainPages {
 
   /** Entries left in the current page, loading the next page first if this one is used up. */
   int available() throws IOException {
-    while (next == count) {
-      loadPage();
+    if (!hasEntries()) {
+      throw new IOException("column " + String.join(".", leaf.getPath()) + " has fewer values than its row group");
     }
     return count - next;
+  }
+
+  /** Whether the chunk has entries left, loading the next page if this one is used up; false at the chunk's end. */
+  boolean hasEntries() throws IOException {
+    while (next == count) {
+      if (!loadPage()) {
+        return false;
+      }
+    }
+    return true;
   }
 
   int definition() throws IOException {
@@ -99,7 +109,8 @@ final class PlainPages {
   /**
    * How many records, at most {@code limit}, follow from the current entry in this page that hold
    * exactly {@code size} values and no nulls: each entry a value, each record's first entry starting
-   * a row, the rest continuing it, and the record after each ending it. Those are copied in one piece.
+   * a row, the rest continuing it, and the entry after each starting the next row (so a page's last
+   * record, which the next page may continue, is not one of them). Those are copied in one piece.
    */
   int fullRecords(int size, int limit) {
     int records = 0;
@@ -111,8 +122,8 @@ final class PlainPages {
           return records;
         }
       }
-      if (rep != null && end < count && rep[end] != 0) {
-        return records; // a longer list
+      if (rep != null && (end == count || rep[end] != 0)) {
+        return records; // a longer list, or one the next page may continue
       }
       records++;
       i = end;
@@ -188,14 +199,15 @@ final class PlainPages {
     next++;
   }
 
-  private void loadPage() throws IOException {
+  /** Loads the next page; false if the chunk has no more. */
+  private boolean loadPage() throws IOException {
     if (pageBytes != null) {
       decompression.recycle(pageBytes); // every entry of it has been read
       pageBytes = null;
     }
     DataPage page = pages.readPage();
     if (page == null) {
-      throw new IOException("column " + String.join(".", leaf.getPath()) + " has fewer values than its row group");
+      return false;
     }
     count = page.getValueCount();
     next = 0;
@@ -212,6 +224,7 @@ final class PlainPages {
       pageBytes = v2.getData();
       values(v2.getDataEncoding(), pageBytes.toInputStream());
     }
+    return true;
   }
 
   /** Levels of a V1 page: RLE (length-prefixed) decoded here in bulk; the deprecated BIT_PACKED through parquet-java. */
@@ -345,6 +358,10 @@ final class PlainPages {
     }
     if (encoding == Encoding.PLAIN) {
       plain = in.slice((int) in.available()).order(ByteOrder.LITTLE_ENDIAN);
+      if (plain.remaining() < (long) values * width) {
+        throw new IOException("column " + String.join(".", leaf.getPath()) + " has a PLAIN page of " + values
+            + " values in " + plain.remaining() + " bytes");
+      }
     } else if (encoding == Encoding.RLE_DICTIONARY || encoding == Encoding.PLAIN_DICTIONARY) {
       if (dictionary == null) {
         throw new IOException("column " + String.join(".", leaf.getPath()) + " has dictionary-encoded pages but no dictionary");

@@ -5,9 +5,23 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.Iterator;
+import java.util.List;
+import org.apache.parquet.bytes.BytesInput;
+import org.apache.parquet.bytes.HeapByteBufferAllocator;
+import org.apache.parquet.column.ColumnDescriptor;
+import org.apache.parquet.column.Encoding;
+import org.apache.parquet.column.page.DataPage;
+import org.apache.parquet.column.page.DataPageV2;
+import org.apache.parquet.column.page.DictionaryPage;
+import org.apache.parquet.column.page.PageReader;
+import org.apache.parquet.column.statistics.Statistics;
+import org.apache.parquet.column.values.rle.RunLengthBitPackingHybridEncoder;
+import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
+import org.apache.parquet.schema.Types;
 import org.junit.jupiter.api.Test;
 
-/** Golden vectors of the RLE / bit-packing hybrid encoding, from the Parquet format specification. */
+/** Golden vectors of the RLE / bit-packing hybrid encoding, from the Parquet format specification; pages that do not add up. */
 class PlainPagesTest {
   private static int[] decode(int bitWidth, int count, int... bytes) throws IOException {
     byte[] raw = new byte[bytes.length];
@@ -38,5 +52,61 @@ class PlainPagesTest {
   @Test
   void truncatedLevelsAreAnError() {
     assertThatThrownBy(() -> decode(1, 10, 0x08, 0x01)).isInstanceOf(IOException.class); // RLE of 4, then nothing
+  }
+
+  @Test
+  void aPlainPageShorterThanItsValuesIsAnError() throws IOException {
+    ColumnDescriptor leaf = new ColumnDescriptor(new String[] {"x"}, Types.required(PrimitiveTypeName.FLOAT).named("x"), 0, 0);
+    PlainPages pages = new PlainPages(reader(page(10, BytesInput.empty(), new byte[20])), leaf, new PageDecompression());
+    assertThatThrownBy(pages::available).isInstanceOf(IOException.class).hasMessage("column x has a PLAIN page of 10 values in 20 bytes");
+  }
+
+  @Test
+  void aPagesLastListIsNotTakenWholeAsTheNextPageMayContinueIt() throws IOException {
+    ColumnDescriptor leaf = new ColumnDescriptor(new String[] {"v", "e"}, Types.required(PrimitiveTypeName.FLOAT).named("e"), 1, 1);
+    // Lists of 2: page one holds [a, b] and the start of [c, d, e], which page two continues.
+    PlainPages pages = new PlainPages(
+        reader(page(4, levels(0, 1, 0, 1), new byte[16], levels(1, 1, 1, 1)), page(3, levels(1, 1, 0), new byte[12], levels(1, 1, 1))),
+        leaf, new PageDecompression());
+    assertThat(pages.available()).isEqualTo(4);
+    assertThat(pages.fullRecords(2, 10)).isEqualTo(1);
+  }
+
+  private static DataPageV2 page(int values, BytesInput repetition, byte[] data) {
+    return page(values, repetition, data, BytesInput.empty());
+  }
+
+  private static DataPageV2 page(int values, BytesInput repetition, byte[] data, BytesInput definition) {
+    return DataPageV2.uncompressed(values, 0, values, repetition, definition, Encoding.PLAIN, BytesInput.from(data),
+        Statistics.createStats(Types.required(PrimitiveTypeName.FLOAT).named("x")));
+  }
+
+  private static BytesInput levels(int... levels) throws IOException {
+    try (RunLengthBitPackingHybridEncoder encoder = new RunLengthBitPackingHybridEncoder(1, 64, 1024, new HeapByteBufferAllocator())) {
+      for (int level : levels) {
+        encoder.writeInt(level);
+      }
+      return BytesInput.copy(encoder.toBytes());
+    }
+  }
+
+  private static PageReader reader(DataPage... pages) {
+    Iterator<DataPage> next = List.of(pages).iterator();
+    return new PageReader() {
+      @Override
+      public DictionaryPage readDictionaryPage() {
+        return null;
+      }
+
+      @Override
+      public long getTotalValueCount() {
+        return List.of(pages).stream().mapToLong(DataPage::getValueCount).sum();
+      }
+
+      @Override
+      public DataPage readPage() {
+        return next.hasNext() ? next.next() : null;
+      }
+    };
   }
 }
