@@ -315,12 +315,12 @@ class JdbcCatalog implements Catalog {
             Compression.valueOf(rs.getString("compression")),
             Partitioning.valueOf(rs.getString("partitioning")),
             Compression.valueOf(rs.getString("tfrecord_compression")));
-    int latest = rs.getInt("latest_version");
+    Integer latest = rs.getObject("latest_version", Integer.class); // null once every version is deleted
     return new Row(
         rs.getLong("id"),
         new FeatureSet(
             rs.getString("name"), rs.getString("description"), rs.getString("owner"), List.of(), storage,
-            rs.wasNull() ? null : latest, instant(rs, "created_at"), instant(rs, "updated_at")));
+            latest, instant(rs, "created_at"), instant(rs, "updated_at")));
   }
 
   private static FeatureSetVersion version(ResultSet rs, int n) throws SQLException {

@@ -71,6 +71,10 @@ abstract class AbstractCatalogTest {
     assertThat(catalog.deleteVersion(name, 2)).isTrue();
     assertThat(catalog.createVersion(name, "", SCHEMA, T0).version()).isEqualTo(3);
     assertThat(catalog.listVersions(name)).extracting(FeatureSetVersion::version).containsExactly(1, 3);
+    assertThat(catalog.deleteVersion(name, 1)).isTrue();
+    assertThat(catalog.deleteVersion(name, 3)).isTrue();
+    assertThat(catalog.findFeatureSet(name).orElseThrow().latestVersion()).as("no version left").isNull();
+    assertThat(catalog.createVersion(name, "", SCHEMA, T0).version()).isEqualTo(4);
     assertThatThrownBy(() -> catalog.createVersion("missing-" + name, "", SCHEMA, T0))
         .isInstanceOfSatisfying(FeatureStoreException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.NOT_FOUND));
   }
