@@ -84,6 +84,22 @@ public class SnapshotService {
         try {
           result = catalog.insertSnapshot(record);
         } catch (RuntimeException e) {
+          // The database may have committed before the error reached us (a connection lost after the
+          // COMMIT): the snapshot's row decides whether its files are deleted.
+          Optional<SnapshotRecord> landed;
+          try {
+            landed = catalog.findSnapshot(version.featureSet(), version.version(), snapshotId);
+          } catch (RuntimeException lookup) {
+            e.addSuppressed(lookup);
+            committed = true; // unknown: files left behind are garbage to collect, a snapshot without them is lost data
+            throw e;
+          }
+          if (landed.isPresent()) {
+            committed = true;
+            log.warn("Snapshot {} of {} v{} was committed although the catalog reported an error", snapshotId,
+                version.featureSet(), version.version(), e);
+            return new CommitOutcome(view(landed.get()), true);
+          }
           deleteQuietly(List.of(key));
           throw e;
         }
