@@ -39,9 +39,15 @@ public final class TimestampMicros {
     return vector.isNull(row);
   }
 
+  /** @throws ArithmeticException if a second or millisecond value is beyond the range of microseconds */
   public long get(int row) {
     long raw = vector.get(row);
-    return divide == 1 ? raw * multiply : Math.floorDiv(raw, divide);
+    return divide == 1 ? Math.multiplyExact(raw, multiply) : Math.floorDiv(raw, divide);
+  }
+
+  /** Whether {@link #get} can overflow: seconds and milliseconds reach beyond what microseconds can hold. */
+  public boolean widens() {
+    return multiply > 1;
   }
 
   /** An instant as microseconds since the epoch (sub-microsecond digits dropped); throws on overflow. */

@@ -66,11 +66,11 @@ public final class SnapshotWriter implements AutoCloseable {
   /** Unless {@link #finish()} succeeded, aborts and deletes everything written in every format. */
   @Override
   public void close() throws IOException {
-    IOException failure = null;
+    Exception failure = null;
     for (ShardedWriter writer : writers) {
       try {
-        writer.close();
-      } catch (IOException e) {
+        writer.close(); // every writer, even after another failed: each aborts its own uploads
+      } catch (IOException | RuntimeException e) {
         if (failure == null) {
           failure = e;
         } else {
@@ -78,8 +78,11 @@ public final class SnapshotWriter implements AutoCloseable {
         }
       }
     }
+    if (failure instanceof IOException io) {
+      throw io;
+    }
     if (failure != null) {
-      throw failure;
+      throw (RuntimeException) failure;
     }
   }
 }

@@ -4,14 +4,17 @@ import io.featurestore.api.FeatureStoreException;
 import io.featurestore.api.schema.Column;
 import io.featurestore.api.schema.FeatureSetSchema;
 import java.util.List;
+import io.featurestore.format.arrow.TimestampMicros;
 import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.TimeStampVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.complex.FixedSizeListVector;
 import org.apache.arrow.vector.complex.ListVector;
 
 /**
  * Checks what typed decoding cannot: no nulls in non-nullable columns (entity keys, the event
- * timestamp, required features) and no null elements inside lists and vectors. Errors name the row
+ * timestamp, required features), no null elements inside lists and vectors, and timestamps in
+ * seconds or milliseconds that microseconds can hold. Errors name the row
  * (counted from 0 over the whole upload), the column and the value.
  */
 final class BatchValidator {
@@ -31,6 +34,18 @@ final class BatchValidator {
         for (int row = 0; row < rows; row++) {
           if (vector.isNull(row)) {
             throw error(firstRow + row, column, "null value in a column that is not nullable");
+          }
+        }
+      }
+      if (vector instanceof TimeStampVector && TimestampMicros.of(vector).widens()) {
+        TimestampMicros micros = TimestampMicros.of(vector);
+        for (int row = 0; row < rows; row++) {
+          try {
+            if (!vector.isNull(row)) {
+              micros.get(row);
+            }
+          } catch (ArithmeticException e) {
+            throw error(firstRow + row, column, "timestamp " + vector.getObject(row) + " is beyond the range of microseconds since the epoch");
           }
         }
       }

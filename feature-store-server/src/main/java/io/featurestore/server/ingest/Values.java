@@ -101,6 +101,10 @@ final class Values {
         }
       }
     }
-    return TimestampMicros.fromInstant(instant);
+    try {
+      return TimestampMicros.fromInstant(instant);
+    } catch (ArithmeticException e) {
+      throw new IllegalArgumentException("timestamp " + instant + " is beyond the range of microseconds since the epoch");
+    }
   }
 }

@@ -130,6 +130,11 @@ abstract class AbstractIngestTest extends IngestTestSupport {
     assertThat(badValue.body().get("code").asString()).isEqualTo("invalid-value");
     assertThat(badValue.body().get("detail").asString()).contains("row 1", "'ctr'", "'fast'");
 
+    String farFuture = "user_id,event_time,clicks,ctr,country,embedding\n1,+300000-01-01T00:00:00Z,1,,,\n";
+    Response outOfRange = api.upload(snapshots(), "text/csv", () -> new ByteArrayInputStream(farFuture.getBytes(StandardCharsets.UTF_8)));
+    assertThat(outOfRange.status()).isEqualTo(400);
+    assertThat(outOfRange.body().get("detail").asString()).contains("row 0", "'event_time'", "beyond the range");
+
     String nullKey = "{\"user_id\": 1, \"event_time\": \"2026-01-01\", \"clicks\": 1}\n{\"event_time\": \"2026-01-01\", \"clicks\": 2}\n";
     Response missingKey = api.upload(snapshots(), "application/x-ndjson", () -> new ByteArrayInputStream(nullKey.getBytes(StandardCharsets.UTF_8)));
     assertThat(missingKey.status()).isEqualTo(400);
