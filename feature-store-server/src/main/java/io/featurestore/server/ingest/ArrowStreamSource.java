@@ -14,9 +14,11 @@ import java.util.Map;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.complex.FixedSizeListVector;
 import org.apache.arrow.vector.ipc.ArrowStreamReader;
 import org.apache.arrow.vector.types.pojo.ArrowType;
 import org.apache.arrow.vector.types.pojo.Field;
+import org.apache.arrow.vector.util.ValueVectorUtility;
 
 /**
  * An Arrow IPC stream upload. Columns are matched by name (any order); each must have the Arrow type
@@ -44,6 +46,7 @@ final class ArrowStreamSource implements BatchSource {
       if (!reader.loadNextBatch()) {
         return null;
       }
+      validate(root);
     } catch (FeatureStoreException e) {
       throw e;
     } catch (IOException | RuntimeException e) {
@@ -58,11 +61,30 @@ final class ArrowStreamSource implements BatchSource {
     return new VectorSchemaRoot(vectors.stream().map(FieldVector::getField).toList(), vectors, root.getRowCount());
   }
 
+  /** Offsets and buffer sizes: a batch that does not add up is the sender's error, not a 500 later. */
+  private static void validate(VectorSchemaRoot batch) {
+    for (FieldVector vector : batch.getFieldVectors()) {
+      if (vector instanceof FixedSizeListVector) {
+        ValueVectorUtility.validate(vector); // Arrow 19's full check of these throws UnsupportedOperationException
+      } else {
+        ValueVectorUtility.validateFull(vector);
+      }
+    }
+  }
+
   /** For each schema column, the index of the upload's field with that name. */
   private int[] match(List<Field> fields) {
     Map<String, Integer> byName = new HashMap<>();
     for (int i = 0; i < fields.size(); i++) {
-      byName.put(fields.get(i).getName(), i);
+      Field field = fields.get(i);
+      if (byName.put(field.getName(), i) != null) {
+        throw FeatureStoreException.invalid("schema-mismatch", "the upload has two columns named '" + field.getName() + "'");
+      }
+      if (field.getDictionary() != null) {
+        // Its batches hold dictionary indexes, which could pass for values of the same type.
+        throw FeatureStoreException.invalid(
+            "schema-mismatch", "column '" + field.getName() + "' is dictionary-encoded (a pandas categorical?); send its values");
+      }
     }
     List<Column> columns = schema.columns();
     int[] result = new int[columns.size()];

@@ -6,6 +6,7 @@ import io.featurestore.api.manifest.ShardBlock;
 import io.featurestore.api.manifest.ShardEntry;
 import io.featurestore.api.manifest.SnapshotManifest;
 import io.featurestore.api.schema.ShardFormat;
+import io.featurestore.format.arrow.ArrowSchemas;
 import io.featurestore.server.TestApi.Response;
 import java.io.ByteArrayInputStream;
 import java.io.OutputStream;
@@ -18,6 +19,18 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
+import org.apache.arrow.memory.RootAllocator;
+import org.apache.arrow.vector.BigIntVector;
+import org.apache.arrow.vector.TimeStampMicroTZVector;
+import org.apache.arrow.vector.VarCharVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.dictionary.Dictionary;
+import org.apache.arrow.vector.dictionary.DictionaryProvider;
+import org.apache.arrow.vector.types.pojo.ArrowType;
+import org.apache.arrow.vector.types.pojo.DictionaryEncoding;
+import org.apache.arrow.vector.types.pojo.Field;
+import org.apache.arrow.vector.types.pojo.FieldType;
+import org.apache.arrow.vector.types.pojo.Schema;
 import org.junit.jupiter.api.Test;
 
 /** Uploads over REST into a bucket, read back from the bucket alone (manifest + DuckDB). */
@@ -154,6 +167,57 @@ abstract class AbstractIngestTest extends IngestTestSupport {
 
     assertThat(api.get(snapshots()).body().get("items")).isEmpty();
     assertThat(objectsOfVersion()).isEmpty();
+  }
+
+  @Test
+  void arrowUploadsThatDoNotAddUpAreRefused() throws Exception {
+    Schema arrow = ArrowSchemas.toArrow(schema());
+    try (RootAllocator allocator = new RootAllocator()) {
+      List<Field> twice = new ArrayList<>(arrow.getFields());
+      twice.add(arrow.findField("clicks"));
+      try (VectorSchemaRoot root = VectorSchemaRoot.create(new Schema(twice), allocator)) {
+        assertRefused(ArrowUploads.stream(root, null), "schema-mismatch", "two columns named 'clicks'");
+      }
+
+      // clicks as indexes into a dictionary of int64: the indexes would pass for values
+      DictionaryEncoding encoding = new DictionaryEncoding(7, false, new ArrowType.Int(64, true));
+      List<Field> encoded = new ArrayList<>(arrow.getFields());
+      encoded.replaceAll(f -> f.getName().equals("clicks")
+          ? new Field("clicks", new FieldType(false, new ArrowType.Int(64, true), encoding), null) : f);
+      try (VectorSchemaRoot root = VectorSchemaRoot.create(new Schema(encoded), allocator);
+          BigIntVector values = new BigIntVector("clicks-values", allocator)) {
+        values.allocateNew(1);
+        values.set(0, 1000);
+        values.setValueCount(1);
+        DictionaryProvider.MapDictionaryProvider dictionaries =
+            new DictionaryProvider.MapDictionaryProvider(new Dictionary(values, encoding));
+        assertRefused(ArrowUploads.stream(root, dictionaries), "schema-mismatch", "'clicks' is dictionary-encoded");
+      }
+
+      // strings whose offsets go backwards
+      try (VectorSchemaRoot root = VectorSchemaRoot.create(arrow, allocator)) {
+        root.allocateNew();
+        VarCharVector country = (VarCharVector) root.getVector("country");
+        for (int i = 0; i < 2; i++) {
+          ((BigIntVector) root.getVector("user_id")).set(i, i);
+          ((TimeStampMicroTZVector) root.getVector("event_time")).set(i, ArrowUploads.T0_MICROS);
+          ((BigIntVector) root.getVector("clicks")).set(i, 1);
+          country.setSafe(i, (i == 0 ? "fr" : "de").getBytes(StandardCharsets.UTF_8));
+        }
+        root.setRowCount(2);
+        country.getOffsetBuffer().setInt(4, 7); // the first string would end after the second (4 bytes in all)
+        assertRefused(ArrowUploads.stream(root, null), "malformed-arrow", "not a valid Arrow IPC stream");
+      }
+    }
+    assertThat(api.get(snapshots()).body().get("items")).isEmpty();
+    assertThat(objectsOfVersion()).isEmpty();
+  }
+
+  private void assertRefused(byte[] body, String code, String detail) {
+    Response response = api.upload(snapshots(), ARROW, () -> new ByteArrayInputStream(body));
+    assertThat(response.status()).isEqualTo(400);
+    assertThat(response.body().get("code").asString()).isEqualTo(code);
+    assertThat(response.body().get("detail").asString()).contains(detail);
   }
 
   @Test

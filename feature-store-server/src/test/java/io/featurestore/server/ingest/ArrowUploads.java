@@ -14,6 +14,7 @@ import org.apache.arrow.vector.TimeStampMicroTZVector;
 import org.apache.arrow.vector.VarCharVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.complex.FixedSizeListVector;
+import org.apache.arrow.vector.dictionary.DictionaryProvider;
 import org.apache.arrow.vector.ipc.ArrowStreamWriter;
 
 /** Arrow IPC stream bodies of the {@link IngestApiTest#SCHEMA} feature set with deterministic rows. */
@@ -49,6 +50,21 @@ final class ArrowUploads {
         }
         ((FixedSizeListVector) root.getVector("embedding")).getDataVector().setValueCount(n * 4);
         root.setRowCount(n);
+        writer.writeBatch();
+      }
+      writer.end();
+      return out.toByteArray();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** An Arrow IPC stream of the root's schema and, if it has rows, one batch of it as it is. */
+  static byte[] stream(VectorSchemaRoot root, DictionaryProvider dictionaries) {
+    try (ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ArrowStreamWriter writer = new ArrowStreamWriter(root, dictionaries, out)) {
+      writer.start();
+      if (root.getRowCount() > 0) {
         writer.writeBatch();
       }
       writer.end();
