@@ -45,6 +45,30 @@ public final class ArrowSchemas {
     };
   }
 
+  /**
+   * How many rows of these columns, at most {@code maxRows} and at least one, fit in {@code bytes}
+   * of Arrow vectors. Strings and lists are guessed (64 bytes, 16 elements), as they grow their
+   * buffers as they go; fixed-width columns and vectors are exact.
+   */
+  public static int rowsFitting(List<Column> columns, int maxRows, long bytes) {
+    long rowBytes = 0;
+    for (Column column : columns) {
+      FeatureType type = column.type();
+      long element = switch (type.element()) {
+        case BOOL -> 1;
+        case INT32, FLOAT32 -> 4;
+        case INT64, FLOAT64, TIMESTAMP -> 8;
+        case STRING, BYTES -> 64;
+      };
+      rowBytes += switch (type.shape()) {
+        case SCALAR -> element;
+        case VECTOR -> element * type.dimension();
+        case LIST -> element * 16 + 4;
+      };
+    }
+    return (int) Math.max(1, Math.min(maxRows, bytes / Math.max(1, rowBytes)));
+  }
+
   public static ArrowType scalarType(ScalarType type) {
     return switch (type) {
       case BOOL -> ArrowType.Bool.INSTANCE;

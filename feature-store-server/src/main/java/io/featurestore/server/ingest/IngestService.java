@@ -6,6 +6,7 @@ import io.featurestore.api.manifest.BucketLayout;
 import io.featurestore.api.manifest.Operation;
 import io.featurestore.api.manifest.ShardEntry;
 import io.featurestore.api.schema.FeatureSetSchema;
+import io.featurestore.format.arrow.ArrowSchemas;
 import io.featurestore.api.storage.ObjectStore;
 import io.featurestore.format.write.SnapshotWriter;
 import io.featurestore.server.catalog.CatalogService;
@@ -128,13 +129,16 @@ public class IngestService implements DisposableBean {
 
   private BatchSource open(IngestFormat format, InputStream body, FeatureSetSchema schema, BufferAllocator memory)
       throws IOException {
+    // Fewer rows when they are wide (a 65,536-dim embedding is 256 KiB a row): a quarter of the batch memory.
+    int batchRows = ArrowSchemas.rowsFitting(schema.columns(), properties.batchRows(), properties.batchMemory().toBytes() / 4);
     return switch (format) {
       case ARROW_STREAM -> new ArrowStreamSource(body, schema, memory);
-      case CSV -> new CsvSource(body, schema, memory, properties.batchRows());
-      case NDJSON -> new NdjsonSource(body, schema, memory, properties.batchRows());
-      case PARQUET -> new ParquetSource(body, schema, memory, properties.batchRows(), spoolDirectory());
+      case CSV -> new CsvSource(body, schema, memory, batchRows);
+      case NDJSON -> new NdjsonSource(body, schema, memory, batchRows);
+      case PARQUET -> new ParquetSource(body, schema, memory, batchRows, spoolDirectory());
     };
   }
+
 
   private Path spoolDirectory() throws IOException {
     Path directory =

@@ -12,6 +12,7 @@ import io.featurestore.api.storage.ObjectInfo;
 import io.featurestore.api.storage.ObjectInput;
 import io.featurestore.api.storage.ObjectKey;
 import io.featurestore.api.storage.ObjectStore;
+import io.featurestore.format.arrow.ArrowSchemas;
 import io.featurestore.format.arrow.TimestampMicros;
 import io.featurestore.format.parquet.ObjectInputFile;
 import io.featurestore.format.parquet.ParquetBatchReader;
@@ -46,6 +47,8 @@ public class ShardRegistration implements DisposableBean {
   private static final Pattern CRC32C = Pattern.compile("[0-9a-f]{8}");
   static final int MAX_SHARDS = 10_000;
   private static final int SCAN_BATCH_ROWS = 64 * 1024;
+  /** At most this much Arrow memory per scan batch, however wide the rows (a 65,536-dim vector is 256 KiB a row). */
+  private static final long SCAN_BATCH_BYTES = 64L << 20;
 
   private final CatalogService catalog;
   private final SnapshotService snapshots;
@@ -152,7 +155,8 @@ public class ShardRegistration implements DisposableBean {
     long min = Long.MAX_VALUE;
     long max = Long.MIN_VALUE;
     try (ParquetBatchReader reader =
-        ParquetBatchReader.open(file, schema, required.stream().map(Column::name).toList(), allocator, SCAN_BATCH_ROWS)) {
+        ParquetBatchReader.open(file, schema, required.stream().map(Column::name).toList(), allocator,
+            ArrowSchemas.rowsFitting(required, SCAN_BATCH_ROWS, SCAN_BATCH_BYTES))) {
       while (reader.loadNext()) {
         VectorSchemaRoot batch = reader.root();
         for (int c = 0; c < required.size(); c++) {

@@ -170,6 +170,26 @@ abstract class AbstractIngestTest extends IngestTestSupport {
   }
 
   @Test
+  void rowsOfTheWidestVectorsAreIngestedInSmallerBatches() {
+    String wide = "wide-" + UUID.randomUUID().toString().substring(0, 8);
+    Response created = api.post("/api/v1/feature-sets", """
+        {"name": "%s", "owner": "tests", "schema": {"entityKeys": [{"name": "id", "type": "int64", "nullable": false}],
+         "eventTimestamp": "ts", "features": [{"name": "e", "type": "float32[65536]", "nullable": false}]}}
+        """.formatted(wide));
+    assertThat(created.status()).as(created.raw().body()).isEqualTo(201);
+    String values = java.util.stream.IntStream.range(0, 65_536).mapToObj(i -> "0.5").collect(Collectors.joining(","));
+    StringBuilder ndjson = new StringBuilder();
+    for (int id = 0; id < 3; id++) {
+      ndjson.append("{\"id\": ").append(id).append(", \"ts\": \"2026-01-01\", \"e\": [").append(values).append("]}\n");
+    }
+    // 4096 rows of 256 KiB would be a batch of 1 GiB, beyond the server's batch memory.
+    Response response = api.upload("/api/v1/feature-sets/" + wide + "/versions/1/snapshots", "application/x-ndjson",
+        () -> new ByteArrayInputStream(ndjson.toString().getBytes(StandardCharsets.UTF_8)));
+    assertThat(response.status()).as(response.raw().body()).isEqualTo(201);
+    assertThat(response.body().get("rowCount").asLong()).isEqualTo(3);
+  }
+
+  @Test
   void arrowUploadsThatDoNotAddUpAreRefused() throws Exception {
     Schema arrow = ArrowSchemas.toArrow(schema());
     try (RootAllocator allocator = new RootAllocator()) {
