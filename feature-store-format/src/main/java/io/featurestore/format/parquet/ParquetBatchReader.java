@@ -280,6 +280,11 @@ public final class ParquetBatchReader implements AutoCloseable {
     return reader.getRowGroups().size();
   }
 
+  /** Compressed bytes of the file's largest row group: a row group's column chunks are read into memory at once. */
+  public long largestRowGroupBytes() {
+    return reader.getRowGroups().stream().mapToLong(BlockMetaData::getCompressedSize).max().orElse(0);
+  }
+
   /**
    * The current batch: the rows of the last {@link #loadNext()}, no rows before the first. Owned by
    * this reader and refilled in place by the next call, so its vectors are valid until then. To keep

@@ -23,6 +23,9 @@ import org.apache.arrow.vector.VectorSchemaRoot;
  * Values#timestampMicros}.
  */
 final class CsvSource implements BatchSource {
+  /** Longest field accepted: a 65,536-dim vector as text is about 1.5 million characters. */
+  static final int MAX_FIELD_CHARS = 16 << 20;
+
   private final BufferedReader reader;
   private final FeatureSetSchema schema;
   private final RowBatchBuilder builder;
@@ -160,6 +163,10 @@ final class CsvSource implements BatchSource {
         quoted = false;
       } else if (c != '\r') {
         cell.append((char) c);
+      }
+      if (cell.length() > MAX_FIELD_CHARS) {
+        throw FeatureStoreException.invalid(
+            "invalid-csv", "line " + line + ": a field longer than " + MAX_FIELD_CHARS + " characters (a quote not closed?)");
       }
       c = reader.read();
     }

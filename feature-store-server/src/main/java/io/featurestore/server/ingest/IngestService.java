@@ -135,7 +135,7 @@ public class IngestService implements DisposableBean {
       case ARROW_STREAM -> new ArrowStreamSource(body, schema, memory);
       case CSV -> new CsvSource(body, schema, memory, batchRows);
       case NDJSON -> new NdjsonSource(body, schema, memory, batchRows);
-      case PARQUET -> new ParquetSource(body, schema, memory, batchRows, spoolDirectory());
+      case PARQUET -> new ParquetSource(body, schema, memory, batchRows, spoolDirectory(), properties.batchMemory().toBytes());
     };
   }
 

@@ -6,6 +6,8 @@ import io.featurestore.api.schema.Column;
 import io.featurestore.api.schema.FeatureSetSchema;
 import io.featurestore.api.schema.FeatureType;
 import io.featurestore.api.schema.ScalarType;
+import java.io.FilterInputStream;
+import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -25,6 +27,8 @@ import tools.jackson.databind.json.JsonMapper;
  */
 final class NdjsonSource implements BatchSource {
   private static final JsonMapper JSON = JsonMapper.builder().build();
+  /** Longest row accepted, as a row is parsed whole: a 65,536-dim vector as text is about 1.5 MB. */
+  static final int MAX_LINE_BYTES = 16 << 20;
 
   private final MappingIterator<JsonNode> rows;
   private final List<Column> columns;
@@ -40,7 +44,7 @@ final class NdjsonSource implements BatchSource {
     }
     this.builder = new RowBatchBuilder(schema, allocator);
     this.batchRows = batchRows;
-    this.rows = JSON.readerFor(JsonNode.class).readValues(body);
+    this.rows = JSON.readerFor(JsonNode.class).readValues(new LineLimit(body, MAX_LINE_BYTES));
   }
 
   @Override
@@ -118,5 +122,39 @@ final class NdjsonSource implements BatchSource {
   public void close() {
     rows.close();
     builder.close();
+  }
+
+  /** Fails a read once a line runs longer than the limit, before it is all in memory. */
+  private static final class LineLimit extends FilterInputStream {
+    private final int limit;
+    private long lineBytes;
+
+    LineLimit(InputStream in, int limit) {
+      super(in);
+      this.limit = limit;
+    }
+
+    @Override
+    public int read() throws IOException {
+      int b = super.read();
+      count(b == '\n', b < 0 ? 0 : 1);
+      return b;
+    }
+
+    @Override
+    public int read(byte[] buffer, int offset, int length) throws IOException {
+      int n = super.read(buffer, offset, length);
+      for (int i = offset; i < offset + n; i++) {
+        count(buffer[i] == '\n', 1);
+      }
+      return n;
+    }
+
+    private void count(boolean newline, int bytes) throws IOException {
+      lineBytes = newline ? 0 : lineBytes + bytes;
+      if (lineBytes > limit) {
+        throw new IOException("a row is longer than " + limit + " bytes");
+      }
+    }
   }
 }

@@ -1,5 +1,6 @@
 package io.featurestore.server.ingest;
 
+import io.featurestore.api.FeatureStoreException;
 import io.featurestore.api.schema.FeatureSetSchema;
 import io.featurestore.format.parquet.ParquetBatchReader;
 import java.io.IOException;
@@ -19,13 +20,26 @@ final class ParquetSource implements BatchSource {
   private final Path spooled;
   private final ParquetBatchReader reader;
 
-  ParquetSource(InputStream body, FeatureSetSchema schema, BufferAllocator allocator, int batchRows, Path spoolDirectory)
-      throws IOException {
+  /** @param maxRowGroupBytes the largest row group accepted: its column chunks are read into memory at once */
+  ParquetSource(
+      InputStream body, FeatureSetSchema schema, BufferAllocator allocator, int batchRows, Path spoolDirectory,
+      long maxRowGroupBytes) throws IOException {
     this.spooled = Files.createTempFile(spoolDirectory, "upload-", ".parquet");
+    ParquetBatchReader opened = null;
     try {
       Files.copy(body, spooled, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-      this.reader = ParquetBatchReader.open(new LocalInputFile(spooled), schema, null, allocator, batchRows);
+      opened = ParquetBatchReader.open(new LocalInputFile(spooled), schema, null, allocator, batchRows);
+      if (opened.largestRowGroupBytes() > maxRowGroupBytes) {
+        throw FeatureStoreException.invalid(
+            "row-group-too-large",
+            "the upload has a row group of " + opened.largestRowGroupBytes() + " bytes; the server reads row groups of up to "
+                + maxRowGroupBytes + " bytes (its batch memory): write smaller ones (pyarrow: row_group_size)");
+      }
+      this.reader = opened;
     } catch (IOException | RuntimeException e) {
+      if (opened != null) {
+        opened.close();
+      }
       Files.deleteIfExists(spooled);
       throw e;
     }

@@ -1,6 +1,7 @@
 package io.featurestore.server.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.featurestore.api.manifest.ShardBlock;
 import io.featurestore.api.manifest.ShardEntry;
@@ -147,6 +148,18 @@ abstract class AbstractIngestTest extends IngestTestSupport {
     Response outOfRange = api.upload(snapshots(), "text/csv", () -> new ByteArrayInputStream(farFuture.getBytes(StandardCharsets.UTF_8)));
     assertThat(outOfRange.status()).isEqualTo(400);
     assertThat(outOfRange.body().get("detail").asString()).contains("row 0", "'event_time'", "beyond the range");
+
+    // A quote never closed, or a line never ended, is refused before it fills the server's memory.
+    byte[] endless = ("user_id,event_time,clicks,ctr,country,embedding\n1,2026-01-01,1,,\"" + "x".repeat(17 << 20))
+        .getBytes(StandardCharsets.UTF_8);
+    Response unclosed = api.upload(snapshots(), "text/csv", () -> new ByteArrayInputStream(endless));
+    assertThat(unclosed.status()).isEqualTo(400);
+    assertThat(unclosed.body().get("detail").asString()).contains("line 2", "longer than", "quote not closed");
+    byte[] longLine = ("{\"user_id\": 1, \"country\": \"" + "x".repeat(17 << 20) + "\"}\n").getBytes(StandardCharsets.UTF_8);
+    Response tooLong = api.upload(snapshots(), "application/x-ndjson", () -> new ByteArrayInputStream(longLine));
+    assertThat(tooLong.status()).isEqualTo(400);
+    assertThat(tooLong.body().get("code").asString()).isEqualTo("invalid-json");
+    assertThat(tooLong.body().get("detail").asString()).contains("longer than");
 
     String nullKey = "{\"user_id\": 1, \"event_time\": \"2026-01-01\", \"clicks\": 1}\n{\"event_time\": \"2026-01-01\", \"clicks\": 2}\n";
     Response missingKey = api.upload(snapshots(), "application/x-ndjson", () -> new ByteArrayInputStream(nullKey.getBytes(StandardCharsets.UTF_8)));
@@ -303,6 +316,15 @@ abstract class AbstractIngestTest extends IngestTestSupport {
     assertThat(query(manifest, "select count(*), sum(clicks), count(ctr), max(event_time)::varchar from SNAPSHOT"))
         .containsExactly(List.of(20_000L, sumTo(20_000).multiply(java.math.BigInteger.valueOf(3)), 16_000L, "2026-01-01 05:33:19+00"));
     assertThat(query(manifest, "select embedding::varchar from SNAPSHOT where user_id = 7")).containsExactly(List.of("[7.0, 7.1, 7.2, 7.3]"));
+
+    try (org.apache.arrow.memory.RootAllocator allocator = new org.apache.arrow.memory.RootAllocator()) {
+      assertThatThrownBy(() -> new ParquetSource(Files.newInputStream(file), IngestTestFixtures.schema(), allocator, 1000, temp, 10_000))
+          .isInstanceOfSatisfying(io.featurestore.api.FeatureStoreException.class, e -> {
+            assertThat(e.code()).isEqualTo("row-group-too-large");
+            assertThat(e.getMessage()).contains("up to 10000 bytes");
+          });
+      assertThat(temp.toFile().list((dir, n) -> n.startsWith("upload-"))).as("the spooled copy is gone").isEmpty();
+    }
 
     Path wrong = temp.resolve("not.parquet");
     Files.writeString(wrong, "user_id,event_time\n");
