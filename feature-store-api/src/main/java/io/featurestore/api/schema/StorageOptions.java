@@ -24,6 +24,11 @@ public record StorageOptions(
   public static final long DEFAULT_SHARD_BYTES = 128 * MIB;
   /** Smallest target accepted in production: big shards keep object-store request counts low. */
   public static final long MIN_SHARD_BYTES = 100 * MIB;
+  /**
+   * Largest target accepted: an S3 multipart upload has at most 10,000 parts, and parts may be as
+   * small as 5 MiB (about 48 GiB in all); this leaves room for a shard's last row group.
+   */
+  public static final long MAX_SHARD_BYTES = 16 * 1024 * MIB;
 
   public StorageOptions {
     requireNonNull(formats, "formats is null");
@@ -60,10 +65,16 @@ public record StorageOptions(
   }
 
   /**
-   * Rejects a target below {@link #MIN_SHARD_BYTES} unless {@code minimumShardBytes} (a server
-   * setting meant for tests and development) allows smaller ones.
+   * Rejects a target above {@link #MAX_SHARD_BYTES}, or below {@link #MIN_SHARD_BYTES} unless
+   * {@code minimumShardBytes} (a server setting meant for tests and development) allows smaller ones.
    */
   public StorageOptions checkShardSize(long minimumShardBytes) {
+    if (targetShardBytes > MAX_SHARD_BYTES) {
+      throw FeatureStoreException.invalid(
+          "invalid-storage",
+          "storage.targetShardBytes " + targetShardBytes + " is above the maximum of " + MAX_SHARD_BYTES
+              + " bytes (an S3 upload has at most 10,000 parts)");
+    }
     if (targetShardBytes < minimumShardBytes) {
       throw FeatureStoreException.invalid(
           "invalid-storage",

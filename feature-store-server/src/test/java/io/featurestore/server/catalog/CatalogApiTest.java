@@ -94,6 +94,9 @@ class CatalogApiTest {
         api.post("/api/v1/feature-sets", featureSet("x", "ads").replace("1048576", "1000")),
         "invalid-storage", "1000");
     assertBadRequest(
+        api.post("/api/v1/feature-sets", featureSet("x", "ads").replace("1048576", "107374182400")),
+        "invalid-storage", "10,000 parts");
+    assertBadRequest(
         api.post("/api/v1/feature-sets", featureSet("x", "ads").replace("snappy", "lz4")),
         "invalid-request-body", "lz4");
     assertBadRequest(api.post("/api/v1/feature-sets", "{not json"), "invalid-request-body", "");
