@@ -92,6 +92,13 @@ public record S3StoreConfig(
         uploadThreads, checksums, serverSideEncryption, kmsKeyId, requestTimeout, maxRetries);
   }
 
+  /** The same bucket through another endpoint (a proxy, a VPC endpoint). */
+  public S3StoreConfig withEndpoint(URI endpoint) {
+    return new S3StoreConfig(
+        bucket, prefix, endpoint, region, pathStyle, accessKey, secretKey, partSize, maxPartsInFlight,
+        uploadThreads, checksums, serverSideEncryption, kmsKeyId, requestTimeout, maxRetries);
+  }
+
   public S3StoreConfig withParts(int partSize, int maxPartsInFlight) {
     return new S3StoreConfig(
         bucket, prefix, endpoint, region, pathStyle, accessKey, secretKey, partSize, maxPartsInFlight,

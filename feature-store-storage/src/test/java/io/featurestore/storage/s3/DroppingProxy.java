@@ -13,14 +13,15 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A TCP proxy in front of a server that cuts the first connections' responses after a number of
  * bytes, as a dropped network connection would: the real fault, with no mock of the client.
  */
-final class DroppingProxy implements AutoCloseable {
+public final class DroppingProxy implements AutoCloseable {
   private final ServerSocket listener;
   private final int upstreamPort;
   private final long cutAfterBytes;
   private final AtomicInteger connectionsToCut;
-  final AtomicInteger cuts = new AtomicInteger();
+  /** Responses cut so far. */
+  public final AtomicInteger cuts = new AtomicInteger();
 
-  DroppingProxy(URI upstream, long cutAfterBytes, int connectionsToCut) throws IOException {
+  public DroppingProxy(URI upstream, long cutAfterBytes, int connectionsToCut) throws IOException {
     this.listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
     this.upstreamPort = upstream.getPort();
     this.cutAfterBytes = cutAfterBytes;
@@ -30,7 +31,7 @@ final class DroppingProxy implements AutoCloseable {
     acceptor.start();
   }
 
-  URI endpoint() {
+  public URI endpoint() {
     return URI.create("http://127.0.0.1:" + listener.getLocalPort());
   }
 

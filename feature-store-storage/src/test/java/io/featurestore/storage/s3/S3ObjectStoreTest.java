@@ -57,7 +57,7 @@ class S3ObjectStoreTest extends AbstractObjectStoreTest {
     ObjectKey key = ObjectKey.of("big/object.bin");
     store.put(key, content);
     try (DroppingProxy proxy = new DroppingProxy(server.endpoint(), 700_000, 3);
-        S3ObjectStore flaky = new S3ObjectStore(withEndpoint(config, proxy.endpoint()))) {
+        S3ObjectStore flaky = new S3ObjectStore(config.withEndpoint(proxy.endpoint()))) {
       byte[] read = new byte[content.length];
       try (ObjectInput input = flaky.open(key)) {
         input.readFully(0, read, 0, read.length);
@@ -68,13 +68,6 @@ class S3ObjectStoreTest extends AbstractObjectStoreTest {
       }
       assertThat(proxy.cuts.get()).isEqualTo(3);
     }
-  }
-
-  private static S3StoreConfig withEndpoint(S3StoreConfig c, java.net.URI endpoint) {
-    return new S3StoreConfig(
-        c.bucket(), c.prefix(), endpoint, c.region(), c.pathStyle(), c.accessKey(), c.secretKey(), c.partSize(),
-        c.maxPartsInFlight(), c.uploadThreads(), c.checksums(), c.serverSideEncryption(), c.kmsKeyId(),
-        c.requestTimeout(), c.maxRetries());
   }
 
   @Test
