@@ -221,26 +221,31 @@ final class StreamBenchmark {
   }
 
   /** The client streaming every row of every column into Arrow batches. */
-  private static void stream(DirectShards shards, SnapshotManifest manifest, RecyclingMemory memory) {
+  /** The client streaming every row of every column into Arrow batches; returns its peak Arrow memory. */
+  private static long stream(DirectShards shards, SnapshotManifest manifest, RecyclingMemory memory) {
     ExecutorService pool = Executors.newFixedThreadPool(PARALLELISM);
     long rows = 0;
-    try (RootAllocator allocator = memory.newRootAllocator();
-        SnapshotStream stream = new SnapshotStream(manifest, shards, ReadOptions.ordered(), null, pool, allocator, BUDGET)) {
-      while (stream.next()) {
-        rows += stream.batch().getRowCount();
+    long peak;
+    try (RootAllocator allocator = memory.newRootAllocator()) {
+      try (SnapshotStream stream = new SnapshotStream(manifest, shards, ReadOptions.ordered(), null, pool, allocator, BUDGET)) {
+        while (stream.next()) {
+          rows += stream.batch().getRowCount();
+        }
       }
+      peak = allocator.getPeakMemoryAllocation();
     } finally {
       pool.shutdown();
     }
     if (rows != manifest.rowCount()) {
       throw new IllegalStateException("streamed " + rows + " rows, expected " + manifest.rowCount());
     }
+    return peak;
   }
 
   /** Streams a manifest in a fresh JVM and returns its peak RSS in MiB. */
   private static long childPeakRss(String jar, Path manifest, S3StoreConfig bucket) throws Exception {
     List<String> command = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xms512m", "-Xmx512m", "-XX:+AlwaysPreTouch",
         "--add-opens=java.base/java.nio=ALL-UNNAMED", "-jar", jar, "stream-child", manifest.toString(),
         bucket.endpoint().toString(), bucket.bucket(), bucket.accessKey(), bucket.secretKey()));
     Process child = new ProcessBuilder(command).redirectErrorStream(true).start();
@@ -248,6 +253,7 @@ final class StreamBenchmark {
     if (child.waitFor() != 0) {
       throw new IllegalStateException("stream-child failed: " + output);
     }
+    output.lines().filter(l -> l.startsWith("  of which")).forEach(System.out::println);
     String line = output.lines().filter(l -> l.startsWith("peak-rss-kib ")).findFirst().orElseThrow(() ->
         new IllegalStateException("no peak RSS in: " + output));
     return Long.parseLong(line.substring("peak-rss-kib ".length()).strip()) / 1024;
@@ -257,11 +263,14 @@ final class StreamBenchmark {
   static void child(String[] args) throws Exception {
     SnapshotManifest manifest = ManifestCodec.fromJson(Files.readAllBytes(Path.of(args[0])));
     S3StoreConfig config = S3StoreConfig.of(args[2], URI.create(args[1]), "us-east-1").withCredentials(args[3], args[4]);
+    long arrowPeak;
     try (S3ObjectStore store = new S3ObjectStore(config); RecyclingMemory memory = new RecyclingMemory(BUDGET)) {
-      stream(new DirectShards(store), manifest, memory);
+      arrowPeak = stream(new DirectShards(store), manifest, memory);
     }
     String hwm = Files.readAllLines(Path.of("/proc/self/status")).stream().filter(l -> l.startsWith("VmHWM:")).findFirst()
         .orElse("VmHWM: 0 kB");
+    System.out.printf("  of which: Arrow peak %,d MiB, Java heap committed %,d MiB%n", arrowPeak >> 20,
+        Runtime.getRuntime().totalMemory() >> 20);
     System.out.println("peak-rss-kib " + hwm.replaceAll("[^0-9]", ""));
   }
 }

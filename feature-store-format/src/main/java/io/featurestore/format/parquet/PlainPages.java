@@ -31,9 +31,15 @@ final class PlainPages {
   private final int width;
   private final int maxDef;
   private final int maxRep;
-  /** The page's levels, or null when the column has none; the arrays are reused from page to page (a page's may be longer than {@link #count}). */
+  /**
+   * The page's levels (arrays may be longer than {@link #count}), or null when the column has none
+   * or, for definition levels, when the page holds no null: every level is the maximum.
+   */
   private int[] rep;
   private int[] def;
+  /** The arrays behind {@link #rep} and {@link #def}, kept from page to page. */
+  private int[] repBuffer;
+  private int[] defBuffer;
   private int count;
   private int next;
   /** PLAIN values of the page, positioned at the next value; null when the page is encoded otherwise. */
@@ -214,16 +220,18 @@ final class PlainPages {
     if (page instanceof DataPageV1 v1) {
       pageBytes = v1.getBytes();
       ByteBufferInputStream in = pageBytes.toInputStream();
-      rep = maxRep == 0 ? null : levels(v1.getRlEncoding(), maxRep, ValuesType.REPETITION_LEVEL, in, rep);
-      def = maxDef == 0 ? null : levels(v1.getDlEncoding(), maxDef, ValuesType.DEFINITION_LEVEL, in, def);
+      rep = maxRep == 0 ? null : levels(v1.getRlEncoding(), maxRep, ValuesType.REPETITION_LEVEL, in, repBuffer);
+      def = maxDef == 0 ? null : levels(v1.getDlEncoding(), maxDef, ValuesType.DEFINITION_LEVEL, in, defBuffer);
       values(v1.getValueEncoding(), in);
     } else {
       DataPageV2 v2 = (DataPageV2) page;
-      rep = maxRep == 0 ? null : hybrid(v2.getRepetitionLevels().toByteBuffer(), maxRep, rep);
-      def = maxDef == 0 ? null : hybrid(v2.getDefinitionLevels().toByteBuffer(), maxDef, def);
+      rep = maxRep == 0 ? null : hybrid(v2.getRepetitionLevels().toByteBuffer(), maxRep, repBuffer, false);
+      def = maxDef == 0 ? null : hybrid(v2.getDefinitionLevels().toByteBuffer(), maxDef, defBuffer, true);
       pageBytes = v2.getData();
       values(v2.getDataEncoding(), pageBytes.toInputStream());
     }
+    repBuffer = rep != null ? rep : repBuffer;
+    defBuffer = def != null ? def : defBuffer;
     return true;
   }
 
@@ -232,7 +240,7 @@ final class PlainPages {
       throws IOException {
     if (encoding == Encoding.RLE) {
       int length = BytesUtils.readIntLittleEndian(in);
-      return hybrid(in.slice(length), max, reuse);
+      return hybrid(in.slice(length), max, reuse, type == ValuesType.DEFINITION_LEVEL);
     }
     ValuesReader reader = encoding.getValuesReader(leaf, type);
     reader.initFromPage(count, in);
@@ -249,8 +257,40 @@ final class PlainPages {
    * least significant bits first). parquet-java decodes them one value at a time, which costs more
    * than the values themselves for embeddings (two levels per element).
    */
-  private int[] hybrid(ByteBuffer in, int max, int[] reuse) throws IOException {
-    return decodeHybrid(in, BytesUtils.getWidthFromMaxInt(max), count, reuse);
+  private int[] hybrid(ByteBuffer in, int max, int[] reuse, boolean nullIfAllMax) throws IOException {
+    int bitWidth = BytesUtils.getWidthFromMaxInt(max);
+    if (nullIfAllMax && isRunOf(in, bitWidth, count, max)) {
+      return null; // a page without nulls: one run of the maximum, nothing to decode or check per entry
+    }
+    return decodeHybrid(in, bitWidth, count, reuse);
+  }
+
+  /** Whether the hybrid-encoded levels start with one RLE run of {@code value} at least {@code count} long. */
+  static boolean isRunOf(ByteBuffer in, int bitWidth, int count, int value) {
+    int p = in.position();
+    int header = 0;
+    int shift = 0;
+    int b;
+    do {
+      if (p >= in.limit() || shift > 28) {
+        return false;
+      }
+      b = in.get(p++) & 0xff;
+      header |= (b & 0x7f) << shift;
+      shift += 7;
+    } while ((b & 0x80) != 0);
+    if ((header & 1) != 0 || (header >>> 1) < count) {
+      return false; // bit-packed, or a shorter run
+    }
+    int byteWidth = (bitWidth + 7) / 8;
+    if (p + byteWidth > in.limit()) {
+      return false;
+    }
+    int runValue = 0;
+    for (int i = 0; i < byteWidth; i++) {
+      runValue |= (in.get(p + i) & 0xff) << (8 * i);
+    }
+    return runValue == value;
   }
 
   /** {@code reuse} if it holds {@code count} ints, else a new array: a page's arrays are not allocated again for every page. */
@@ -352,9 +392,9 @@ final class PlainPages {
     plain = null;
     ids = null;
     other = null;
-    int values = 0;
-    for (int i = 0; i < count; i++) {
-      values += def == null || def[i] == maxDef ? 1 : 0;
+    int values = def == null ? count : 0;
+    for (int i = 0; def != null && i < count; i++) {
+      values += def[i] == maxDef ? 1 : 0;
     }
     if (encoding == Encoding.PLAIN) {
       plain = in.slice((int) in.available()).order(ByteOrder.LITTLE_ENDIAN);

@@ -55,6 +55,20 @@ class PlainPagesTest {
   }
 
   @Test
+  void aPageWithoutNullsIsOneRunOfTheMaximumDefinitionLevel() throws IOException {
+    int[] ones = new int[100];
+    java.util.Arrays.fill(ones, 1);
+    ByteBuffer run = levels(ones).toByteBuffer();
+    assertThat(PlainPages.isRunOf(run, 1, 100, 1)).isTrue();
+    assertThat(PlainPages.isRunOf(run, 1, 101, 1)).as("shorter than the page").isFalse();
+    assertThat(PlainPages.isRunOf(run, 1, 100, 0)).as("a run of another level").isFalse();
+    ones[50] = 0;
+    assertThat(PlainPages.isRunOf(levels(ones).toByteBuffer(), 1, 100, 1)).as("a null in the page").isFalse();
+    assertThat(PlainPages.isRunOf(levels(0, 1, 0, 1).toByteBuffer(), 1, 4, 1)).as("bit-packed").isFalse();
+    assertThat(run.position()).as("nothing consumed").isZero();
+  }
+
+  @Test
   void aPlainPageShorterThanItsValuesIsAnError() throws IOException {
     ColumnDescriptor leaf = new ColumnDescriptor(new String[] {"x"}, Types.required(PrimitiveTypeName.FLOAT).named("x"), 0, 0);
     PlainPages pages = new PlainPages(reader(page(10, BytesInput.empty(), new byte[20])), leaf, new PageDecompression());
