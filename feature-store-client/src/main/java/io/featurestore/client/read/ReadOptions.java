@@ -27,6 +27,10 @@ import java.util.List;
  * @param rawRecords TFRecord only: deliver each record as it is stored (a serialized {@code
  *     tf.train.Example}, for TensorFlow-style consumers) in one binary column {@code record}, instead
  *     of decoded columns; every feature is in it, so no columns can be chosen
+ * @param parallelism most units this read loads at once, ahead of the consumer; 0 for the
+ *     client's parallelism (its read threads, shared by its streams)
+ * @param memoryBudget bytes of loaded units this read holds ahead of the consumer; 0 for the
+ *     client's memory budget
  */
 public record ReadOptions(
     List<String> columns,
@@ -41,7 +45,9 @@ public record ReadOptions(
     int worldSize,
     Remainder remainder,
     ShardFormat format,
-    boolean rawRecords) {
+    boolean rawRecords,
+    int parallelism,
+    long memoryBudget) {
   public static final int DEFAULT_BATCH_ROWS = 8192;
   public static final long DEFAULT_SHUFFLE_BLOCK_ROWS = 262_144;
 
@@ -71,6 +77,10 @@ public record ReadOptions(
     if (eventTimeFrom != null && eventTimeTo != null && !eventTimeFrom.isBefore(eventTimeTo)) {
       throw new IllegalArgumentException("eventTimeFrom " + eventTimeFrom + " is not before eventTimeTo " + eventTimeTo);
     }
+    if (parallelism < 0 || memoryBudget < 0) {
+      throw new IllegalArgumentException(
+          "parallelism and memoryBudget must not be negative (0: the client's): " + parallelism + ", " + memoryBudget);
+    }
     if (rawRecords && (format == ShardFormat.PARQUET || !columns.isEmpty())) {
       throw new IllegalArgumentException(
           "raw records are whole TFRecord Examples: they cannot be read from " + format + " shards or projected to " + columns);
@@ -79,52 +89,62 @@ public record ReadOptions(
 
   /** Snapshot order, all columns, one epoch, one worker. */
   public static ReadOptions ordered() {
-    return new ReadOptions(List.of(), null, null, DEFAULT_BATCH_ROWS, false, 0, DEFAULT_SHUFFLE_BLOCK_ROWS, 1, 0, 1, Remainder.DROP, null, false);
+    return new ReadOptions(List.of(), null, null, DEFAULT_BATCH_ROWS, false, 0, DEFAULT_SHUFFLE_BLOCK_ROWS, 1, 0, 1, Remainder.DROP, null, false, 0, 0);
   }
 
   /** Shuffled with the seed, all columns, one epoch, one worker, remainder dropped. */
   public static ReadOptions shuffled(long seed) {
-    return new ReadOptions(List.of(), null, null, DEFAULT_BATCH_ROWS, true, seed, DEFAULT_SHUFFLE_BLOCK_ROWS, 1, 0, 1, Remainder.DROP, null, false);
+    return new ReadOptions(List.of(), null, null, DEFAULT_BATCH_ROWS, true, seed, DEFAULT_SHUFFLE_BLOCK_ROWS, 1, 0, 1, Remainder.DROP, null, false, 0, 0);
   }
 
   public ReadOptions withColumns(List<String> columns) {
-    return new ReadOptions(columns, eventTimeFrom, eventTimeTo, batchRows, shuffle, seed, shuffleBlockRows, epochs, rank, worldSize, remainder, format, rawRecords);
+    return new ReadOptions(columns, eventTimeFrom, eventTimeTo, batchRows, shuffle, seed, shuffleBlockRows, epochs, rank, worldSize, remainder, format, rawRecords, parallelism, memoryBudget);
   }
 
   /** Rows with event time in [from, to); either may be null. */
   public ReadOptions withEventTimeRange(Instant from, Instant to) {
-    return new ReadOptions(columns, from, to, batchRows, shuffle, seed, shuffleBlockRows, epochs, rank, worldSize, remainder, format, rawRecords);
+    return new ReadOptions(columns, from, to, batchRows, shuffle, seed, shuffleBlockRows, epochs, rank, worldSize, remainder, format, rawRecords, parallelism, memoryBudget);
   }
 
   public ReadOptions withBatchRows(int batchRows) {
-    return new ReadOptions(columns, eventTimeFrom, eventTimeTo, batchRows, shuffle, seed, shuffleBlockRows, epochs, rank, worldSize, remainder, format, rawRecords);
+    return new ReadOptions(columns, eventTimeFrom, eventTimeTo, batchRows, shuffle, seed, shuffleBlockRows, epochs, rank, worldSize, remainder, format, rawRecords, parallelism, memoryBudget);
   }
 
   public ReadOptions withShuffleBlockRows(long shuffleBlockRows) {
-    return new ReadOptions(columns, eventTimeFrom, eventTimeTo, batchRows, shuffle, seed, shuffleBlockRows, epochs, rank, worldSize, remainder, format, rawRecords);
+    return new ReadOptions(columns, eventTimeFrom, eventTimeTo, batchRows, shuffle, seed, shuffleBlockRows, epochs, rank, worldSize, remainder, format, rawRecords, parallelism, memoryBudget);
   }
 
   public ReadOptions withEpochs(int epochs) {
-    return new ReadOptions(columns, eventTimeFrom, eventTimeTo, batchRows, shuffle, seed, shuffleBlockRows, epochs, rank, worldSize, remainder, format, rawRecords);
+    return new ReadOptions(columns, eventTimeFrom, eventTimeTo, batchRows, shuffle, seed, shuffleBlockRows, epochs, rank, worldSize, remainder, format, rawRecords, parallelism, memoryBudget);
   }
 
   /** This worker's part: rank {@code rank} of {@code worldSize} workers. */
   public ReadOptions withWorker(int rank, int worldSize) {
-    return new ReadOptions(columns, eventTimeFrom, eventTimeTo, batchRows, shuffle, seed, shuffleBlockRows, epochs, rank, worldSize, remainder, format, rawRecords);
+    return new ReadOptions(columns, eventTimeFrom, eventTimeTo, batchRows, shuffle, seed, shuffleBlockRows, epochs, rank, worldSize, remainder, format, rawRecords, parallelism, memoryBudget);
   }
 
   public ReadOptions withRemainder(Remainder remainder) {
-    return new ReadOptions(columns, eventTimeFrom, eventTimeTo, batchRows, shuffle, seed, shuffleBlockRows, epochs, rank, worldSize, remainder, format, rawRecords);
+    return new ReadOptions(columns, eventTimeFrom, eventTimeTo, batchRows, shuffle, seed, shuffleBlockRows, epochs, rank, worldSize, remainder, format, rawRecords, parallelism, memoryBudget);
   }
 
   /** Reads the snapshot's shards in this format (it must have a complete set of them). */
   public ReadOptions withFormat(ShardFormat format) {
-    return new ReadOptions(columns, eventTimeFrom, eventTimeTo, batchRows, shuffle, seed, shuffleBlockRows, epochs, rank, worldSize, remainder, format, rawRecords);
+    return new ReadOptions(columns, eventTimeFrom, eventTimeTo, batchRows, shuffle, seed, shuffleBlockRows, epochs, rank, worldSize, remainder, format, rawRecords, parallelism, memoryBudget);
+  }
+
+  /** At most {@code parallelism} units of this read loading at once (0: the client's parallelism). */
+  public ReadOptions withParallelism(int parallelism) {
+    return new ReadOptions(columns, eventTimeFrom, eventTimeTo, batchRows, shuffle, seed, shuffleBlockRows, epochs, rank, worldSize, remainder, format, rawRecords, parallelism, memoryBudget);
+  }
+
+  /** At most {@code memoryBudget} bytes of loaded units held ahead of the consumer (0: the client's budget). */
+  public ReadOptions withMemoryBudget(long memoryBudget) {
+    return new ReadOptions(columns, eventTimeFrom, eventTimeTo, batchRows, shuffle, seed, shuffleBlockRows, epochs, rank, worldSize, remainder, format, rawRecords, parallelism, memoryBudget);
   }
 
   /** Reads the TFRecord shards' records as they are stored, in one binary column {@code record}. */
   public ReadOptions withRawRecords() {
-    return new ReadOptions(columns, eventTimeFrom, eventTimeTo, batchRows, shuffle, seed, shuffleBlockRows, epochs, rank, worldSize, remainder, ShardFormat.TFRECORD, true);
+    return new ReadOptions(columns, eventTimeFrom, eventTimeTo, batchRows, shuffle, seed, shuffleBlockRows, epochs, rank, worldSize, remainder, ShardFormat.TFRECORD, true, parallelism, memoryBudget);
   }
 
   /**

@@ -82,6 +82,7 @@ public final class SnapshotStream implements AutoCloseable {
    * @param resume a state from {@link #state()} of an earlier stream over the same snapshot with the
    *     same ordering options, or null to start at the beginning
    * @param allocator parent of this stream's memory; the stream makes and closes a child of it
+   * @param memoryBudget bytes of loaded units held ahead of the consumer, unless the options set their own
    */
   public SnapshotStream(
       SnapshotManifest manifest, ShardSource shards, ReadOptions options, ReaderState resume, ExecutorService pool,
@@ -89,7 +90,7 @@ public final class SnapshotStream implements AutoCloseable {
     this.manifest = requireNonNull(manifest, "manifest is null");
     this.options = requireNonNull(options, "options is null");
     this.pool = requireNonNull(pool, "pool is null");
-    this.memoryBudget = memoryBudget;
+    this.memoryBudget = options.memoryBudget() > 0 ? options.memoryBudget() : memoryBudget;
     ShardFormat format = format(manifest, options);
     this.orderKey = options.orderKey() + ";format=" + format;
     this.allocator = allocator.newChildAllocator("snapshot-" + manifest.snapshotId(), 0, Long.MAX_VALUE);
@@ -175,7 +176,8 @@ public final class SnapshotStream implements AutoCloseable {
       }
       p += take;
     }
-    prefetcher = new UnitPrefetcher(sequence, loader, pool, memoryBudget);
+    prefetcher = new UnitPrefetcher(
+        sequence, loader, pool, memoryBudget, options.parallelism() > 0 ? options.parallelism() : Integer.MAX_VALUE);
   }
 
   /**

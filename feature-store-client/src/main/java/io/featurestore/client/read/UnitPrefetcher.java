@@ -11,7 +11,8 @@ import org.apache.arrow.vector.VectorSchemaRoot;
 
 /**
  * Loads units in the order they will be consumed, in parallel, ahead of the consumer, while the
- * estimated memory of loaded and unreleased units stays within a budget. One unit is always allowed,
+ * estimated memory of loaded and unreleased units stays within a budget, and at most {@code
+ * maxPending} units are loading or waiting to be taken. One unit is always allowed,
  * however large, so a budget smaller than a unit slows reading down but never blocks it; so is the
  * next unit a consumer takes while holding the units before it (a shuffle block's). Used by
  * one consumer thread.
@@ -21,17 +22,20 @@ final class UnitPrefetcher implements AutoCloseable {
   private final UnitLoader loader;
   private final ExecutorService pool;
   private final long budget;
+  private final int maxPending;
   private final ArrayDeque<Pending> pending = new ArrayDeque<>();
   private int nextToSubmit;
   private long heldBytes;
 
   private record Pending(Unit unit, CompletableFuture<VectorSchemaRoot> future) {}
 
-  UnitPrefetcher(List<Unit> sequence, UnitLoader loader, ExecutorService pool, long budget) {
+  /** @param maxPending most units loading or loaded and not yet taken */
+  UnitPrefetcher(List<Unit> sequence, UnitLoader loader, ExecutorService pool, long budget, int maxPending) {
     this.sequence = sequence;
     this.loader = loader;
     this.pool = pool;
     this.budget = budget;
+    this.maxPending = maxPending;
     fill();
   }
 
@@ -64,7 +68,7 @@ final class UnitPrefetcher implements AutoCloseable {
   private void fill() {
     while (nextToSubmit < sequence.size()) {
       Unit unit = sequence.get(nextToSubmit);
-      if (heldBytes > 0 && heldBytes + unit.bytes() > budget) {
+      if ((heldBytes > 0 && heldBytes + unit.bytes() > budget) || pending.size() >= maxPending) {
         return;
       }
       submitNext();

@@ -21,6 +21,7 @@ import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.LongStream;
 import org.apache.arrow.memory.RootAllocator;
@@ -371,6 +372,54 @@ abstract class AbstractSnapshotStreamTest {
     ReadOptions shuffled = ReadOptions.shuffled(4).withShuffleBlockRows(20_000);
     once = peakMemory(m, shuffled, budget);
     assertThat(peakMemory(large, shuffled, budget)).isLessThanOrEqualTo(once + once / 4);
+  }
+
+  @Test
+  void aReadSetsItsOwnParallelismAndMemoryBudget() {
+    AtomicInteger loading = new AtomicInteger();
+    AtomicInteger mostLoading = new AtomicInteger();
+    ShardSource source = shards();
+    ShardSource counting = new ShardSource() {
+      @Override
+      public ObjectInput open(ShardEntry shard) throws IOException {
+        mostLoading.accumulateAndGet(loading.incrementAndGet(), Math::max);
+        ObjectInput input = source.open(shard);
+        return new ObjectInput() {
+          @Override
+          public long length() {
+            return input.length();
+          }
+
+          @Override
+          public void readFully(long position, byte[] buffer, int offset, int length) throws IOException {
+            input.readFully(position, buffer, offset, length);
+          }
+
+          @Override
+          public InputStream newStream(long position, long length) throws IOException {
+            return input.newStream(position, length);
+          }
+
+          @Override
+          public void close() throws IOException {
+            loading.decrementAndGet();
+            input.close();
+          }
+        };
+      }
+
+      @Override
+      public void close() {}
+    };
+    // The client's pool has 4 threads and the budget room for many units; the read allows one at a time.
+    try (SnapshotStream stream = open(manifest(), counting, ReadOptions.ordered().withParallelism(1), null, 64L << 20)) {
+      mostLoading.set(loading.get()); // planning read the footers in parallel, before this read's loads
+      assertThat(drain(stream, Integer.MAX_VALUE).ids()).hasSize(ROWS);
+      assertThat(mostLoading.get()).isEqualTo(1);
+    }
+    long small = peakMemory(manifest(), ReadOptions.ordered().withMemoryBudget(1), 64L << 20);
+    long large = peakMemory(manifest(), ReadOptions.ordered(), 64L << 20);
+    assertThat(small).as("a budget of its own, below the client's").isLessThan(large);
   }
 
   /** The most Arrow memory a stream held at once while reading every row. */
