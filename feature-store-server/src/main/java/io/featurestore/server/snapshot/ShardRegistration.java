@@ -25,6 +25,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.Semaphore;
 import java.util.regex.Pattern;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
@@ -46,6 +47,7 @@ import org.springframework.stereotype.Service;
 public class ShardRegistration implements DisposableBean {
   private static final Pattern CRC32C = Pattern.compile("[0-9a-f]{8}");
   static final int MAX_SHARDS = 10_000;
+  private static final int MAX_CONCURRENT = 2;
   private static final int SCAN_BATCH_ROWS = 64 * 1024;
   /** At most this much Arrow memory per scan batch, however wide the rows (a 65,536-dim vector is 256 KiB a row). */
   private static final long SCAN_BATCH_BYTES = 64L << 20;
@@ -54,6 +56,8 @@ public class ShardRegistration implements DisposableBean {
   private final SnapshotService snapshots;
   private final ObjectStore store;
   private final BufferAllocator allocator = new RootAllocator();
+  /** Registrations checked at once: each scans its shards' required columns, a batch and a row group at a time. */
+  private final Semaphore permits = new Semaphore(MAX_CONCURRENT);
 
   ShardRegistration(CatalogService catalog, SnapshotService snapshots, ObjectStore store) {
     this.catalog = catalog;
@@ -96,6 +100,20 @@ public class ShardRegistration implements DisposableBean {
       throw FeatureStoreException.invalid(
           "invalid-shards", "register 1 to " + MAX_SHARDS + " shards at a time, got " + refs.size());
     }
+    if (!permits.tryAcquire()) {
+      throw new FeatureStoreException(
+          ErrorKind.UNAVAILABLE, "registration-busy",
+          "the server is already checking " + MAX_CONCURRENT + " registrations; retry shortly");
+    }
+    try {
+      return register(featureSet, version, operation, refs, idempotencyKey);
+    } finally {
+      permits.release();
+    }
+  }
+
+  private CommitOutcome register(
+      String featureSet, FeatureSetVersion version, Operation operation, List<ShardRef> refs, String idempotencyKey) {
     String snapshotId = UUID.randomUUID().toString();
     ObjectKey prefix = BucketLayout.data(featureSet, version.version());
     Set<ObjectKey> seen = new HashSet<>();
@@ -168,7 +186,14 @@ public class ShardRegistration implements DisposableBean {
         }
         TimestampMicros time = TimestampMicros.of(batch.getVector(timeIndex));
         for (int row = 0; row < batch.getRowCount(); row++) {
-          long micros = time.get(row);
+          long micros;
+          try {
+            micros = time.get(row);
+          } catch (ArithmeticException e) {
+            throw FeatureStoreException.invalid(
+                "invalid-value", "shard " + key + ": event time " + batch.getVector(timeIndex).getObject(row)
+                    + " is beyond the range of microseconds since the epoch");
+          }
           min = Math.min(min, micros);
           max = Math.max(max, micros);
         }
