@@ -13,16 +13,12 @@ import io.featurestore.client.read.ReadOptions.Remainder;
 import io.featurestore.client.shards.DirectShards;
 import io.featurestore.client.shards.ShardSource;
 import java.io.IOException;
-import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.LongStream;
 import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.BigIntVector;
@@ -243,27 +239,12 @@ abstract class AbstractSnapshotStreamTest {
   void afterAFailedBatchTheStateResumesWithItsSamples() throws Exception {
     ReadOptions options = ReadOptions.shuffled(6).withShuffleBlockRows(30_000).withBatchRows(2300); // blocks end inside batches
     List<Long> uninterrupted = read(options).ids();
-    AtomicBoolean broken = new AtomicBoolean();
-    ShardSource healthy = shards();
-    ShardSource failing = new ShardSource() {
-      @Override
-      public ObjectInput open(ShardEntry shard) throws IOException {
-        if (broken.get()) {
-          throw new IOException("bucket gone");
-        }
-        return healthy.open(shard);
-      }
-
-      @Override
-      public void close() throws IOException {
-        healthy.close();
-      }
-    };
+    ObservedShards failing = new ObservedShards(shards());
     List<Long> delivered = new ArrayList<>();
     ReaderState state;
     try (SnapshotStream stream = open(manifest(), failing, options, null, 1)) { // loads little ahead
       delivered.addAll(drain(stream, 5).ids());
-      broken.set(true); // units loaded ahead are still delivered, then a batch fails part-way
+      failing.broken.set(true); // units loaded ahead are still delivered, then a batch fails part-way
       assertThatThrownBy(() -> {
         while (stream.next()) {
           BigIntVector id = (BigIntVector) stream.batch().getVector("id");
@@ -307,44 +288,11 @@ abstract class AbstractSnapshotStreamTest {
 
   /** Bytes the stream asked the shard source for, reading every row with these options. */
   private long bytesFetched(ReadOptions options) {
-    AtomicLong bytes = new AtomicLong();
-    ShardSource source = shards();
-    ShardSource counting = new ShardSource() {
-      @Override
-      public ObjectInput open(ShardEntry shard) throws IOException {
-        ObjectInput input = source.open(shard);
-        return new ObjectInput() {
-          @Override
-          public long length() {
-            return input.length();
-          }
-
-          @Override
-          public void readFully(long position, byte[] buffer, int offset, int length) throws IOException {
-            bytes.addAndGet(length);
-            input.readFully(position, buffer, offset, length);
-          }
-
-          @Override
-          public InputStream newStream(long position, long length) throws IOException {
-            bytes.addAndGet(length); // one ranged GET of that many bytes
-            return input.newStream(position, length);
-          }
-
-          @Override
-          public void close() throws IOException {
-            input.close();
-          }
-        };
-      }
-
-      @Override
-      public void close() {}
-    };
+    ObservedShards counting = new ObservedShards(shards());
     try (SnapshotStream stream = open(manifest(), counting, options, null, 8L << 20)) {
       drain(stream, Integer.MAX_VALUE);
     }
-    return bytes.get();
+    return counting.bytesRequested.get();
   }
 
   @Test
@@ -376,46 +324,12 @@ abstract class AbstractSnapshotStreamTest {
 
   @Test
   void aReadSetsItsOwnParallelismAndMemoryBudget() {
-    AtomicInteger loading = new AtomicInteger();
-    AtomicInteger mostLoading = new AtomicInteger();
-    ShardSource source = shards();
-    ShardSource counting = new ShardSource() {
-      @Override
-      public ObjectInput open(ShardEntry shard) throws IOException {
-        mostLoading.accumulateAndGet(loading.incrementAndGet(), Math::max);
-        ObjectInput input = source.open(shard);
-        return new ObjectInput() {
-          @Override
-          public long length() {
-            return input.length();
-          }
-
-          @Override
-          public void readFully(long position, byte[] buffer, int offset, int length) throws IOException {
-            input.readFully(position, buffer, offset, length);
-          }
-
-          @Override
-          public InputStream newStream(long position, long length) throws IOException {
-            return input.newStream(position, length);
-          }
-
-          @Override
-          public void close() throws IOException {
-            loading.decrementAndGet();
-            input.close();
-          }
-        };
-      }
-
-      @Override
-      public void close() {}
-    };
+    ObservedShards counting = new ObservedShards(shards());
     // The client's pool has 4 threads and the budget room for many units; the read allows one at a time.
     try (SnapshotStream stream = open(manifest(), counting, ReadOptions.ordered().withParallelism(1), null, 64L << 20)) {
-      mostLoading.set(loading.get()); // planning read the footers in parallel, before this read's loads
+      counting.mostOpen.set(counting.open.get()); // planning read the footers in parallel, before this read's loads
       assertThat(drain(stream, Integer.MAX_VALUE).ids()).hasSize(ROWS);
-      assertThat(mostLoading.get()).isEqualTo(1);
+      assertThat(counting.mostOpen.get()).isEqualTo(1);
     }
     long small = peakMemory(manifest(), ReadOptions.ordered().withMemoryBudget(1), 64L << 20);
     long large = peakMemory(manifest(), ReadOptions.ordered(), 64L << 20);
