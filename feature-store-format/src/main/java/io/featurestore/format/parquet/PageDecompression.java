@@ -78,7 +78,7 @@ final class PageDecompression implements CompressionCodecFactory {
     others.release();
   }
 
-  /** SNAPPY or ZSTD from array to array; pages in direct buffers go to parquet-java's decompressor. */
+  /** SNAPPY or ZSTD from array to array; pages in direct memory go to parquet-java's decompressor. */
   private final class ArrayDecompressor implements BytesInputDecompressor {
     private final CompressionCodecName codec;
     private final BytesInputDecompressor buffers;
@@ -92,7 +92,7 @@ final class PageDecompression implements CompressionCodecFactory {
     public BytesInput decompress(BytesInput bytes, int decompressedSize) throws IOException {
       ByteBuffer in = bytes.toByteBuffer(); // a slice of the chunk's read buffer when the page lies in one
       if (!in.hasArray()) {
-        in = ByteBuffer.wrap(bytes.toByteArray());
+        return buffers.decompress(bytes, decompressedSize); // direct memory: parquet-java's path, without a copy here
       }
       byte[] out = array(decompressedSize);
       int offset = in.arrayOffset() + in.position();

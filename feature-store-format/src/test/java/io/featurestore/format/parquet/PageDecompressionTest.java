@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.github.luben.zstd.Zstd;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.util.Random;
 import org.apache.parquet.bytes.BytesInput;
 import org.apache.parquet.compression.CompressionCodecFactory.BytesInputDecompressor;
@@ -39,6 +40,16 @@ class PageDecompressionTest {
     assertThat(three.size()).isEqualTo(third.length);
     assertThat(three.toByteArray()).isEqualTo(third);
     assertThat(two.toByteArray()).isEqualTo(second);
+  }
+
+  @ParameterizedTest
+  @EnumSource(value = CompressionCodecName.class, names = {"SNAPPY", "ZSTD"})
+  void decompressesPagesInDirectMemoryThroughParquetJava(CompressionCodecName codec) throws IOException {
+    byte[] page = page(5, 1000);
+    byte[] compressed = compress(codec, page);
+    ByteBuffer direct = ByteBuffer.allocateDirect(compressed.length).put(compressed).flip();
+    BytesInput decompressed = new PageDecompression().getDecompressor(codec).decompress(BytesInput.from(direct), page.length);
+    assertThat(decompressed.toByteArray()).isEqualTo(page);
   }
 
   @ParameterizedTest // larger than its header says: nothing may be written past the page's array

@@ -37,8 +37,8 @@ final class BatchValidator {
           }
         }
       }
-      if (vector instanceof TimeStampVector && TimestampMicros.of(vector).widens()) {
-        TimestampMicros micros = TimestampMicros.of(vector);
+      TimestampMicros micros = vector instanceof TimeStampVector ? TimestampMicros.of(vector) : null;
+      if (micros != null && micros.widens()) {
         for (int row = 0; row < rows; row++) {
           try {
             if (!vector.isNull(row)) {
