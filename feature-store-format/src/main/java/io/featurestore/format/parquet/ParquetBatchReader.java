@@ -13,8 +13,10 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.stream.Collectors;
 import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.memory.BufferAllocator;
@@ -46,6 +48,8 @@ import org.apache.parquet.column.impl.ColumnReaderImpl;
 import org.apache.parquet.column.page.PageReadStore;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.metadata.BlockMetaData;
+import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
+import org.apache.parquet.hadoop.metadata.ColumnPath;
 import org.apache.parquet.io.InputFile;
 import org.apache.parquet.io.api.Binary;
 import org.apache.parquet.io.api.PrimitiveConverter;
@@ -280,9 +284,26 @@ public final class ParquetBatchReader implements AutoCloseable {
     return reader.getRowGroups().size();
   }
 
-  /** Compressed bytes of the file's largest row group: a row group's column chunks are read into memory at once. */
+  /**
+   * Compressed bytes of the largest row group's chunks of the columns this reader reads: a row
+   * group's chunks are read into memory at once.
+   */
   public long largestRowGroupBytes() {
-    return reader.getRowGroups().stream().mapToLong(BlockMetaData::getCompressedSize).max().orElse(0);
+    Set<ColumnPath> read = new HashSet<>();
+    for (ColumnLoader loader : loaders) {
+      read.add(ColumnPath.get(loader.column.leaf().getPath()));
+    }
+    long largest = 0;
+    for (BlockMetaData rowGroup : reader.getRowGroups()) {
+      long bytes = 0;
+      for (ColumnChunkMetaData chunk : rowGroup.getColumns()) {
+        if (read.contains(chunk.getPath())) {
+          bytes += chunk.getTotalSize();
+        }
+      }
+      largest = Math.max(largest, bytes);
+    }
+    return largest;
   }
 
   /**

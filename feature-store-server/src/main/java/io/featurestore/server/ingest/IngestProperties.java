@@ -14,7 +14,7 @@ import org.springframework.util.unit.DataSize;
  * @param maxConcurrent uploads processed at once; more get 503 with Retry-After
  * @param batchRows rows decoded per batch from CSV and JSON uploads
  * @param batchMemory most memory one ingest's decoded batches may use (an Arrow IPC batch or a
- *     Parquet row group larger than this is refused)
+ *     Parquet row group larger than this is refused, also the row groups a shard registration scans)
  * @param rowGroupSize Parquet row-group size (one row group per open shard is buffered), and the
  *     uncompressed size of a TFRecord block
  * @param pageSize Parquet page size

@@ -18,6 +18,7 @@ import io.featurestore.format.parquet.ObjectInputFile;
 import io.featurestore.format.parquet.ParquetBatchReader;
 import io.featurestore.server.catalog.CatalogService;
 import io.featurestore.server.catalog.FeatureSetVersion;
+import io.featurestore.server.ingest.IngestProperties;
 import io.featurestore.server.snapshot.SnapshotService.CommitOutcome;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -39,9 +40,10 @@ import org.springframework.stereotype.Service;
  * writers that outgrow one server still produce ordinary snapshots. Each shard is checked before
  * anything is committed: it must lie under the version's data prefix, exist with the stated size,
  * have a Parquet schema that matches the version's, and have no nulls in its non-nullable columns;
- * its row count and event-time range are read from the file. Registered shards are never deleted
- * by the server, even when the commit fails. Feature sets that also write TFRecord refuse
- * registration, since every format of a snapshot must hold all of its rows.
+ * its row count and event-time range are read from the file, a row group at a time (a row group
+ * whose non-nullable columns exceed the ingest batch memory is refused). Registered shards are
+ * never deleted by the server, even when the commit fails. Feature sets that also write TFRecord
+ * refuse registration, since every format of a snapshot must hold all of its rows.
  */
 @Service
 public class ShardRegistration implements DisposableBean {
@@ -59,10 +61,14 @@ public class ShardRegistration implements DisposableBean {
   /** Registrations checked at once: each scans its shards' required columns, a batch and a row group at a time. */
   private final Semaphore permits = new Semaphore(MAX_CONCURRENT);
 
-  ShardRegistration(CatalogService catalog, SnapshotService snapshots, ObjectStore store) {
+  /** The largest row group of a shard's required columns that is scanned: it is read into memory at once. */
+  private final long maxRowGroupBytes;
+
+  ShardRegistration(CatalogService catalog, SnapshotService snapshots, ObjectStore store, IngestProperties ingest) {
     this.catalog = catalog;
     this.snapshots = snapshots;
     this.store = store;
+    this.maxRowGroupBytes = ingest.batchMemory().toBytes();
   }
 
   /**
@@ -175,6 +181,13 @@ public class ShardRegistration implements DisposableBean {
     try (ParquetBatchReader reader =
         ParquetBatchReader.open(file, schema, required.stream().map(Column::name).toList(), allocator,
             ArrowSchemas.rowsFitting(required, SCAN_BATCH_ROWS, SCAN_BATCH_BYTES))) {
+      if (reader.largestRowGroupBytes() > maxRowGroupBytes) {
+        throw FeatureStoreException.invalid(
+            "row-group-too-large",
+            "shard " + key + " has a row group whose non-nullable columns take " + reader.largestRowGroupBytes()
+                + " bytes; the server checks row groups of up to " + maxRowGroupBytes
+                + " bytes (feature-store.ingest.batch-memory): write smaller ones");
+      }
       while (reader.loadNext()) {
         VectorSchemaRoot batch = reader.root();
         for (int c = 0; c < required.size(); c++) {

@@ -118,6 +118,10 @@ abstract class IngestTestSupport {
 
   /** A Parquet file written by DuckDB (an independent writer) with {@code rows} rows of the schema. */
   Path duckParquet(int rows, String clicksExpression, boolean withCountry) throws Exception {
+    return duckParquet(rows, clicksExpression, withCountry, 122_880); // DuckDB's default row group
+  }
+
+  Path duckParquet(int rows, String clicksExpression, boolean withCountry, int rowGroupRows) throws Exception {
     Path file = temp.resolve(UUID.randomUUID() + ".parquet");
     try (Connection duck = DriverManager.getConnection("jdbc:duckdb:"); Statement statement = duck.createStatement()) {
       statement.execute(
@@ -125,7 +129,7 @@ abstract class IngestTestSupport {
               + clicksExpression + " AS clicks, CASE WHEN i % 5 = 0 THEN NULL ELSE (i / 1000)::FLOAT END AS ctr, "
               + (withCountry ? "'c' || (i % 7) AS country, " : "")
               + "[i::FLOAT, i + 0.1, i + 0.2, i + 0.3]::FLOAT[4] AS embedding FROM range(" + rows + ") t(i)) TO '" + file
-              + "' (FORMAT parquet)");
+              + "' (FORMAT parquet, ROW_GROUP_SIZE " + rowGroupRows + ")");
     }
     return file;
   }
