@@ -17,6 +17,7 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
@@ -35,7 +36,7 @@ import java.util.stream.Stream;
 /**
  * An object store in a local directory: the embedded default. Uploads go to a hidden staging
  * directory and are moved into place atomically on completion, so a reader never sees a partial
- * object, as on S3.
+ * object, as on S3; they are forced to disk first, so a completed object survives an OS crash.
  */
 public final class LocalObjectStore implements ObjectStore {
   /** Staging directory for uploads in progress; never listed. */
@@ -144,6 +145,7 @@ public final class LocalObjectStore implements ObjectStore {
     private final ObjectKey key;
     private final Path target;
     private final Path temp;
+    private final FileChannel channel;
     private final OutputStream out;
     private long position;
     private boolean done;
@@ -152,7 +154,8 @@ public final class LocalObjectStore implements ObjectStore {
       this.key = key;
       this.target = target;
       this.temp = temp;
-      this.out = new BufferedOutputStream(Files.newOutputStream(temp, StandardOpenOption.CREATE_NEW), 1 << 16);
+      this.channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+      this.out = new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16);
     }
 
     @Override
@@ -184,6 +187,10 @@ public final class LocalObjectStore implements ObjectStore {
     public ObjectInfo complete() throws IOException {
       checkOpen();
       try {
+        // Durable before it is visible, and its name durable before the caller commits it: an OS
+        // crash must not leave a committed manifest pointing at an empty or missing file.
+        out.flush();
+        channel.force(true);
         out.close();
         Files.createDirectories(target.getParent());
         try {
@@ -192,6 +199,7 @@ public final class LocalObjectStore implements ObjectStore {
           Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
         }
         done = true;
+        forceDirectory(target.getParent());
         BasicFileAttributes attrs = Files.readAttributes(target, BasicFileAttributes.class);
         return new ObjectInfo(key, attrs.size(), attrs.lastModifiedTime().toInstant());
       } catch (IOException | RuntimeException e) {
@@ -216,6 +224,13 @@ public final class LocalObjectStore implements ObjectStore {
       } catch (IOException ignored) {
         // a leftover staging file is invisible to readers
       }
+    }
+  }
+
+  /** Makes a directory's entries durable (Linux and macOS allow opening a directory to force it). */
+  private static void forceDirectory(Path directory) throws IOException {
+    try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
+      channel.force(true);
     }
   }
 
