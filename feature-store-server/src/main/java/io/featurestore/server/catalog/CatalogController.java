@@ -77,6 +77,7 @@ class CatalogController {
     return catalog.version(name, version);
   }
 
+  /** {@code version} is a number only; {@code latest} is refused (400). */
   @DeleteMapping("/{name}/versions/{version}")
   @ResponseStatus(HttpStatus.NO_CONTENT)
   void deleteVersion(@PathVariable String name, @PathVariable String version) {

@@ -157,10 +157,20 @@ public class CatalogService {
     return catalog.listVersions(name);
   }
 
-  /** Deletes a version from the catalog, then its objects. */
+  /**
+   * Deletes a version from the catalog, then its objects. Only by number: {@code latest} would be
+   * resolved anew by a retried DELETE and delete a second version.
+   */
   public void deleteVersion(String name, String versionRef) {
-    int version = version(name, versionRef).version();
+    if ("latest".equals(versionRef)) {
+      throw FeatureStoreException.invalid(
+          "invalid-version",
+          "delete a version by its number, not 'latest': a retried DELETE would delete the next version too;"
+              + " GET .../versions/latest tells the number");
+    }
+    int version = parseVersion(versionRef);
     if (!catalog.deleteVersion(name, version)) {
+      get(name); // a missing feature set is reported as such
       throw FeatureStoreException.notFound("version-not-found", "feature set '" + name + "' has no version " + version);
     }
     log.info("Deleted version {} of feature set {}", version, name);

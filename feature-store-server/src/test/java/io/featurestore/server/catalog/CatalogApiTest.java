@@ -194,6 +194,21 @@ class CatalogApiTest {
   }
 
   @Test
+  void deletesVersionsOnlyByNumberSoThatRetriesDeleteNothingElse() {
+    api.post("/api/v1/feature-sets", featureSet("deleted", "ads"));
+    api.post("/api/v1/feature-sets/deleted/versions", "{\"schema\": " + SCHEMA.replace("float32[4]", "float32[8]") + "}");
+    assertBadRequest(api.delete("/api/v1/feature-sets/deleted/versions/latest"), "invalid-version", "by its number");
+    assertThat(api.get("/api/v1/feature-sets/deleted/versions").body()).hasSize(2);
+
+    assertThat(api.delete("/api/v1/feature-sets/deleted/versions/2").status()).isEqualTo(204);
+    Response retried = api.delete("/api/v1/feature-sets/deleted/versions/2");
+    assertThat(retried.status()).isEqualTo(404);
+    assertThat(retried.body().get("code").asString()).isEqualTo("version-not-found");
+    assertThat(api.get("/api/v1/feature-sets/deleted/versions").body()).extracting(n -> n.get("version").asInt()).containsExactly(1);
+    assertThat(api.delete("/api/v1/feature-sets/nope/versions/1").body().get("code").asString()).isEqualTo("feature-set-not-found");
+  }
+
+  @Test
   void servesOpenApiDescription() {
     Response docs = api.get("/v3/api-docs");
     assertThat(docs.status()).isEqualTo(200);
