@@ -18,8 +18,11 @@ import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
@@ -27,6 +30,7 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
+import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
@@ -36,6 +40,7 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
 import software.amazon.awssdk.services.s3.model.DeleteObjectsResponse;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
@@ -50,6 +55,7 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * are ranged GETs so columnar readers fetch only the bytes they need.
  */
 public final class S3ObjectStore implements ObjectStore {
+  private static final Logger log = LoggerFactory.getLogger(S3ObjectStore.class);
   private static final int DELETE_BATCH = 1000;
 
   private final S3StoreConfig config;
@@ -127,8 +133,18 @@ public final class S3ObjectStore implements ObjectStore {
     return config.prefix().isEmpty() ? key.path() : config.prefix() + "/" + key.path();
   }
 
-  private ObjectKey storeKey(String s3Key) {
-    return ObjectKey.of(config.prefix().isEmpty() ? s3Key : s3Key.substring(config.prefix().length() + 1));
+  /**
+   * The store key of a listed S3 key; empty for keys other tools put there that no store key names
+   * (folder markers ending in '/', empty segments), so that they do not break a listing.
+   */
+  private Optional<ObjectKey> storeKey(String s3Key) {
+    String path = config.prefix().isEmpty() ? s3Key : s3Key.substring(config.prefix().length() + 1);
+    try {
+      return Optional.of(ObjectKey.of(path));
+    } catch (FeatureStoreException e) {
+      log.debug("ignoring S3 key '{}' in a listing: {}", s3Key, e.getMessage());
+      return Optional.empty();
+    }
   }
 
   @Override
@@ -187,7 +203,7 @@ public final class S3ObjectStore implements ObjectStore {
     return call("list", prefix, () -> {
       List<ObjectInfo> result = new ArrayList<>();
       for (S3Object o : s3.listObjectsV2Paginator(b -> b.bucket(config.bucket()).prefix(s3Key(prefix) + "/")).contents()) {
-        result.add(new ObjectInfo(storeKey(o.key()), o.size(), o.lastModified()));
+        storeKey(o.key()).ifPresent(key -> result.add(new ObjectInfo(key, o.size(), o.lastModified())));
       }
       result.sort((a, b) -> a.key().compareTo(b.key()));
       return result;
@@ -219,7 +235,15 @@ public final class S3ObjectStore implements ObjectStore {
 
   @Override
   public void close() {
-    uploadExecutor.shutdownNow();
+    // Parts already queued are sent, so uploads waiting on them complete or fail instead of hanging.
+    uploadExecutor.shutdown();
+    try {
+      if (!uploadExecutor.awaitTermination(config.requestTimeout().toSeconds() + 1, TimeUnit.SECONDS)) {
+        log.warn("closing the S3 store with parts still being uploaded");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     s3.close();
   }
 
@@ -280,7 +304,9 @@ public final class S3ObjectStore implements ObjectStore {
       int done = 0;
       int drops = 0;
       while (done < len) {
-        try (InputStream in = get(position + done, position + len - 1)) {
+        int before = done;
+        ResponseInputStream<GetObjectResponse> in = get(position + done, position + len - 1);
+        try {
           while (done < len) {
             int n = in.read(buffer, offset + done, len - done);
             if (n < 0) {
@@ -288,10 +314,12 @@ public final class S3ObjectStore implements ObjectStore {
             }
             done += n;
           }
+          in.close();
         } catch (IOException e) {
           // The connection dropped mid-body (the SDK retries only until the body starts): continue
-          // with a GET of the bytes not yet read.
-          drops = afterDrop(e, drops);
+          // with a GET of the bytes not yet read. Retries count drops in a row, not over a long read.
+          in.abort();
+          drops = afterDrop(e, done > before ? 0 : drops, position + done, position + len);
         }
       }
     }
@@ -305,10 +333,14 @@ public final class S3ObjectStore implements ObjectStore {
       return len == 0 ? InputStream.nullInputStream() : new ResumingStream(position, position + len);
     }
 
-    /** Counts a dropped read and waits before the next attempt; rethrows once retries are used up. */
-    private int afterDrop(IOException e, int drops) throws IOException {
+    /**
+     * Counts a dropped read of {@code [position, end)} and waits before the next attempt; fails
+     * naming the object and the byte once the retries are used up.
+     */
+    private int afterDrop(IOException e, int drops, long position, long end) throws IOException {
       if (drops >= config.maxRetries()) {
-        throw e;
+        throw new IOException("reading " + uri(key) + " bytes " + position + "-" + (end - 1) + " failed after "
+            + (drops + 1) + " attempts in a row: " + e, e);
       }
       try {
         Thread.sleep(Math.min(2000, 50L << drops));
@@ -323,10 +355,10 @@ public final class S3ObjectStore implements ObjectStore {
     private final class ResumingStream extends InputStream {
       private final long end;
       private long position;
-      private InputStream in;
+      private ResponseInputStream<GetObjectResponse> in;
       private int drops;
 
-      ResumingStream(long position, long end) {
+      ResumingStream(long position, long end) throws IOException {
         this.position = position;
         this.end = end;
         this.in = get(position, end - 1);
@@ -350,29 +382,40 @@ public final class S3ObjectStore implements ObjectStore {
               throw new java.io.EOFException("object '" + key + "' ended early at " + position);
             }
             position += n;
+            drops = 0;
             return n;
           } catch (IOException e) {
-            drops = afterDrop(e, drops);
-            try {
-              in.close();
-            } catch (IOException ignored) {
-              // the connection is already broken
-            }
+            in.abort();
+            drops = afterDrop(e, drops, position, end);
             in = get(position, end - 1);
           }
         }
       }
 
+      /** Closing before the end drops the connection: closing it cleanly would read the rest first. */
       @Override
       public void close() throws IOException {
-        in.close();
+        if (position < end) {
+          in.abort();
+        } else {
+          in.close();
+        }
       }
     }
 
-    private InputStream get(long first, long last) {
+    private ResponseInputStream<GetObjectResponse> get(long first, long last) throws IOException {
       GetObjectRequest request =
           GetObjectRequest.builder().bucket(config.bucket()).key(s3Key(key)).range("bytes=" + first + "-" + last).build();
-      return call("read", key, () -> s3.getObject(request));
+      ResponseInputStream<GetObjectResponse> in = call("read", key, () -> s3.getObject(request));
+      // A proxy that ignores Range answers with the whole object, which must not pass for the range.
+      GetObjectResponse response = in.response();
+      String range = response.contentRange();
+      if (response.contentLength() != last - first + 1 || (range != null && !range.startsWith("bytes " + first + "-"))) {
+        in.abort();
+        throw new IOException("reading " + uri(key) + " bytes " + first + "-" + last + ": the server answered with "
+            + response.contentLength() + " bytes (Content-Range " + range + "); does a proxy ignore Range requests?");
+      }
+      return in;
     }
 
     @Override

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -21,9 +22,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.model.ChecksumAlgorithm;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.CreateMultipartUploadRequest;
+import software.amazon.awssdk.services.s3.model.NoSuchUploadException;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
+import software.amazon.awssdk.services.s3.model.UploadPartResponse;
 
 /**
  * A multipart upload fed as an output stream. Bytes fill a part buffer; a full buffer is sent on the
@@ -98,6 +102,10 @@ final class S3Upload extends ObjectUpload {
     if (uploadId == null) {
       CreateMultipartUploadRequest.Builder request =
           CreateMultipartUploadRequest.builder().bucket(store.config().bucket()).key(s3Key);
+      if (store.config().checksums()) {
+        // The upload must name the algorithm its parts carry, or AWS refuses to complete it (InvalidPart).
+        request.checksumAlgorithm(ChecksumAlgorithm.CRC32_C);
+      }
       if (store.config().serverSideEncryption() != null) {
         request.serverSideEncryption(store.config().serverSideEncryption());
         if (store.config().kmsKeyId() != null) {
@@ -134,10 +142,13 @@ final class S3Upload extends ObjectUpload {
   private CompletedPart uploadPart(String id, int partNumber, byte[] data, int length) {
     // The provider is asked again on each retry; it wraps the buffer without copying it.
     RequestBody body = RequestBody.fromContentProvider(() -> new ByteArrayInputStream(data, 0, length), length, "application/octet-stream");
-    String etag = store.client().uploadPart(
-        b -> b.bucket(store.config().bucket()).key(s3Key).uploadId(id).partNumber(partNumber).contentLength((long) length),
-        body).eTag();
-    return CompletedPart.builder().partNumber(partNumber).eTag(etag).build();
+    boolean checksums = store.config().checksums();
+    UploadPartResponse response = store.client().uploadPart(
+        b -> b.bucket(store.config().bucket()).key(s3Key).uploadId(id).partNumber(partNumber).contentLength((long) length)
+            .checksumAlgorithm(checksums ? ChecksumAlgorithm.CRC32_C : null),
+        body);
+    return CompletedPart.builder().partNumber(partNumber).eTag(response.eTag())
+        .checksumCRC32C(checksums ? response.checksumCRC32C() : null).build();
   }
 
   @Override
@@ -164,9 +175,7 @@ final class S3Upload extends ObjectUpload {
           completed.add(part.join());
         }
         completed.sort(Comparator.comparingInt(CompletedPart::partNumber));
-        String id = uploadId;
-        store.call("complete upload", key, () -> store.client().completeMultipartUpload(
-            b -> b.bucket(store.config().bucket()).key(s3Key).uploadId(id).multipartUpload(m -> m.parts(completed))));
+        completeUpload(completed);
       }
       finished = true;
       buffer = null;
@@ -178,6 +187,27 @@ final class S3Upload extends ObjectUpload {
     } catch (RuntimeException | IOException e) {
       abort();
       throw e;
+    }
+  }
+
+  /**
+   * S3 may take long to assemble many parts, and may finish after the attempt timed out: the SDK's
+   * retry then finds no upload. The object is there, complete, if it has exactly our bytes.
+   */
+  private void completeUpload(List<CompletedPart> completed) {
+    String id = uploadId;
+    try {
+      store.client().completeMultipartUpload(b -> b.bucket(store.config().bucket()).key(s3Key).uploadId(id)
+          .multipartUpload(m -> m.parts(completed))
+          .overrideConfiguration(o -> o.apiCallAttemptTimeout(store.config().requestTimeout().multipliedBy(5))));
+    } catch (NoSuchUploadException e) {
+      Optional<ObjectInfo> object = store.stat(key);
+      if (object.isEmpty() || object.get().size() != position) {
+        throw store.classify("complete upload", key.path(), e);
+      }
+      log.info("multipart upload {} of {} was completed by an earlier attempt", id, key);
+    } catch (SdkException e) {
+      throw store.classify("complete upload", key.path(), e);
     }
   }
 

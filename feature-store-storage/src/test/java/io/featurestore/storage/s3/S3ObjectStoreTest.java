@@ -52,11 +52,12 @@ class S3ObjectStoreTest extends AbstractObjectStoreTest {
 
   @Test
   void droppedConnectionsResumeFromTheByteAlreadyRead() throws Exception {
-    byte[] content = new byte[3 * 1024 * 1024 + 17];
+    byte[] content = new byte[8 * 1024 * 1024 + 17];
     new java.util.Random(1).nextBytes(content);
     ObjectKey key = ObjectKey.of("big/object.bin");
     store.put(key, content);
-    try (DroppingProxy proxy = new DroppingProxy(server.endpoint(), 700_000, 3);
+    // More drops than the 5 retries: each resume made progress, so none of them is a failure.
+    try (DroppingProxy proxy = new DroppingProxy(server.endpoint(), 700_000, 8);
         S3ObjectStore flaky = new S3ObjectStore(config.withEndpoint(proxy.endpoint()))) {
       byte[] read = new byte[content.length];
       try (ObjectInput input = flaky.open(key)) {
@@ -66,7 +67,37 @@ class S3ObjectStoreTest extends AbstractObjectStoreTest {
           assertThat(stream.readAllBytes()).isEqualTo(java.util.Arrays.copyOfRange(content, 5, content.length));
         }
       }
-      assertThat(proxy.cuts.get()).isEqualTo(3);
+      assertThat(proxy.cuts.get()).isEqualTo(8);
+    }
+  }
+
+  @Test
+  void listingSkipsKeysOtherToolsPutThere() throws Exception {
+    store.put(ObjectKey.of("set/data/part-0"), new byte[3]);
+    // A console's "folder" and a Windows-style path, which no store key names.
+    for (String foreign : new String[] {"tenant/root/set/data/", "tenant/root/set/data\\part-1"}) {
+      store.client().putObject(b -> b.bucket(config.bucket()).key(foreign), software.amazon.awssdk.core.sync.RequestBody.empty());
+    }
+    assertThat(store.list(ObjectKey.of("set"))).extracting(o -> o.key().path()).containsExactly("set/data/part-0");
+  }
+
+  @Test
+  void multipartUploadWithChecksumsCompletes() throws Exception { // 4 parts, each with its CRC32C
+    S3StoreConfig withChecksums = new S3StoreConfig(
+        config.bucket(), config.prefix(), config.endpoint(), config.region(), true, S3TestServer.ACCESS_KEY,
+        S3TestServer.SECRET_KEY, S3StoreConfig.MIN_PART_SIZE, 2, 2, true, null, null, Duration.ofSeconds(30), 2);
+    byte[] content = randomBytes(3 * S3StoreConfig.MIN_PART_SIZE + 5, 4);
+    try (S3ObjectStore checked = new S3ObjectStore(withChecksums)) {
+      ObjectKey key = ObjectKey.of("checked/object");
+      try (ObjectUpload upload = checked.newUpload(key)) {
+        upload.write(content);
+        upload.complete();
+      }
+      byte[] read = new byte[content.length];
+      try (ObjectInput input = checked.open(key)) {
+        input.readFully(0, read, 0, read.length);
+      }
+      assertThat(read).isEqualTo(content);
     }
   }
 
