@@ -14,15 +14,14 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
-import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -31,7 +30,6 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.stream.Stream;
 
 /**
  * An object store in a local directory: the embedded default. Uploads go to a hidden staging
@@ -109,17 +107,34 @@ public final class LocalObjectStore implements ObjectStore {
       return List.of();
     }
     List<ObjectInfo> result = new ArrayList<>();
-    try (Stream<Path> files = Files.walk(dir)) {
-      for (Path p : (Iterable<Path>) files.filter(Files::isRegularFile)::iterator) {
-        ObjectKey key = ObjectKey.of(root.relativize(p).toString().replace('\\', '/'));
-        BasicFileAttributes attrs = Files.readAttributes(p, BasicFileAttributes.class);
-        result.add(new ObjectInfo(key, attrs.size(), attrs.lastModifiedTime().toInstant()));
+    Files.walkFileTree(dir, new SimpleFileVisitor<>() {
+      @Override
+      public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+        if (attrs.isRegularFile()) {
+          objectKey(file).ifPresent(key -> result.add(new ObjectInfo(key, attrs.size(), attrs.lastModifiedTime().toInstant())));
+        }
+        return FileVisitResult.CONTINUE;
       }
-    } catch (UncheckedIOException e) {
-      throw e.getCause();
-    }
+
+      @Override
+      public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
+        if (e instanceof NoSuchFileException) {
+          return FileVisitResult.CONTINUE; // deleted while listing, which a listing of S3 tolerates too
+        }
+        throw e;
+      }
+    });
     result.sort((a, b) -> a.key().compareTo(b.key()));
     return result;
+  }
+
+  /** The key of a file; empty for a file other tools put there under a name no key has. */
+  private Optional<ObjectKey> objectKey(Path file) {
+    try {
+      return Optional.of(ObjectKey.of(root.relativize(file).toString().replace('\\', '/')));
+    } catch (FeatureStoreException e) {
+      return Optional.empty();
+    }
   }
 
   @Override
@@ -192,14 +207,22 @@ public final class LocalObjectStore implements ObjectStore {
         out.flush();
         channel.force(true);
         out.close();
-        Files.createDirectories(target.getParent());
-        try {
-          Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-          Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
+        Path directory = target.getParent();
+        Path firstCreated = null;
+        for (Path d = directory; !Files.isDirectory(d); d = d.getParent()) {
+          firstCreated = d;
         }
+        Files.createDirectories(directory);
+        // Only a rename is atomic: a copy (another file system under the root) could be seen half-written.
+        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         done = true;
-        forceDirectory(target.getParent());
+        Path lastToForce = firstCreated == null ? directory : firstCreated.getParent(); // the new entries' parents
+        for (Path d = directory; ; d = d.getParent()) {
+          forceDirectory(d);
+          if (d.equals(lastToForce)) {
+            break;
+          }
+        }
         BasicFileAttributes attrs = Files.readAttributes(target, BasicFileAttributes.class);
         return new ObjectInfo(key, attrs.size(), attrs.lastModifiedTime().toInstant());
       } catch (IOException | RuntimeException e) {
@@ -257,7 +280,7 @@ public final class LocalObjectStore implements ObjectStore {
       while (bb.hasRemaining()) {
         int n = channel.read(bb, pos);
         if (n < 0) {
-          throw new EOFException("end of object at " + pos + " while reading " + len + " bytes from " + position);
+          throw new EOFException("end of " + path + " at " + pos + " while reading " + len + " bytes from " + position);
         }
         pos += n;
       }

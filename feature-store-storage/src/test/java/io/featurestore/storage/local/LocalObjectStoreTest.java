@@ -27,6 +27,13 @@ class LocalObjectStoreTest extends AbstractObjectStoreTest {
   }
 
   @Test
+  void listingSkipsFilesNoKeyNames() throws Exception {
+    store.put(ObjectKey.of("set/data/part-0"), new byte[3]);
+    Files.writeString(root.resolve("set/data/editor-backup\u0001"), "left by another tool");
+    assertThat(store.list(ObjectKey.of("set"))).extracting(o -> o.key().path()).containsExactly("set/data/part-0");
+  }
+
+  @Test
   void stagingFilesAreNotListedAndAreRemovedOnAbort() throws Exception {
     try (ObjectUpload upload = store.newUpload(ObjectKey.of("x/y"))) {
       upload.write(new byte[10]);
