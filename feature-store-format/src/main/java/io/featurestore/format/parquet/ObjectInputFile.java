@@ -2,6 +2,8 @@ package io.featurestore.format.parquet;
 
 import static java.util.Objects.requireNonNull;
 
+import io.featurestore.api.ErrorKind;
+import io.featurestore.api.FeatureStoreException;
 import io.featurestore.api.storage.ObjectInput;
 import java.io.EOFException;
 import java.io.IOException;
@@ -127,7 +129,7 @@ public final class ObjectInputFile implements InputFile {
           off += n;
           len -= n;
         } else if (len >= buffer.length) {
-          input.readFully(pos, bytes, off, len);
+          read(pos, bytes, off, len);
           pos += len;
           return;
         } else {
@@ -174,12 +176,27 @@ public final class ObjectInputFile implements InputFile {
       return position >= bufferStart && position < bufferStart + buffered;
     }
 
+    /**
+     * Reads from the object. A store that fails (after its own retries) is unavailable, which the
+     * file's readers must not report as a malformed file; an object shorter than its length is.
+     */
+    private void read(long position, byte[] bytes, int off, int len) throws IOException {
+      try {
+        input.readFully(position, bytes, off, len);
+      } catch (EOFException e) {
+        throw e;
+      } catch (IOException e) {
+        throw new FeatureStoreException(
+            ErrorKind.UNAVAILABLE, "store-unavailable", "could not read '" + name + "' from the object store: " + e, e);
+      }
+    }
+
     /** Buffers the window holding {@code pos}, moved back if needed to end at the object's end. */
     private void fill() throws IOException {
       long start = Math.max(0, Math.min(pos, length - buffer.length));
       int n = (int) Math.min(buffer.length, length - start);
       buffered = 0; // a failed read must not leave stale bytes marked valid
-      input.readFully(start, buffer, 0, n);
+      read(start, buffer, 0, n);
       bufferStart = start;
       buffered = n;
     }

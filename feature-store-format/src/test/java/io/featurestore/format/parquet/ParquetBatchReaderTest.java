@@ -317,6 +317,35 @@ class ParquetBatchReaderTest {
         }));
   }
 
+  @Test
+  void aFailingStoreIsUnavailableNotMalformed() throws Exception {
+    ObjectKey shard = writeShard(1, 5_000);
+    FeatureSetSchema schema = TestBatches.allTypes();
+    for (int readsBeforeFailing : new int[] {0, 1}) { // the footer, then a row group
+      int[] reads = {0};
+      try (var input = new io.featurestore.storage.ForwardingObjectInput(store.open(shard)) {
+        @Override
+        public void readFully(long position, byte[] buffer, int offset, int length) throws java.io.IOException {
+          if (reads[0]++ >= readsBeforeFailing) {
+            throw new java.net.SocketTimeoutException("injected: read timed out");
+          }
+          super.readFully(position, buffer, offset, length);
+        }
+      }) {
+        ObjectInputFile file = new ObjectInputFile(shard.path(), input);
+        assertThatThrownBy(() -> {
+          try (ParquetBatchReader reader = ParquetBatchReader.open(file, schema, null, allocator, 100)) {
+            reader.loadNext();
+          }
+        }).isInstanceOfSatisfying(FeatureStoreException.class, e -> {
+          assertThat(e.kind()).isEqualTo(ErrorKind.UNAVAILABLE);
+          assertThat(e.code()).isEqualTo("store-unavailable");
+          assertThat(e).hasMessageContaining(shard.path()).hasMessageContaining("read timed out");
+        });
+      }
+    }
+  }
+
   private void assertMalformed(ObjectKey key, FeatureSetSchema schema) throws Exception {
     try (var input = store.open(key)) {
       ObjectInputFile file = new ObjectInputFile(key.path(), input);
