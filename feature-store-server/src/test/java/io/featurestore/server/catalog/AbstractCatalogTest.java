@@ -16,8 +16,14 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /** The catalog contract, run against every supported database. */
 abstract class AbstractCatalogTest {
@@ -29,6 +35,7 @@ abstract class AbstractCatalogTest {
   static final Instant T0 = Instant.parse("2026-01-02T03:04:05.123456Z");
 
   @Autowired Catalog catalog;
+  @Autowired PlatformTransactionManager transactions;
 
   FeatureSet create(String name, String owner, List<String> tags) {
     return catalog.createFeatureSet(
@@ -100,6 +107,52 @@ abstract class AbstractCatalogTest {
     assertThat(catalog.snapshotAsOf(name, 1, T0.minusSeconds(1))).isEmpty();
     assertThat(catalog.listSnapshots(name, 1, null, 10)).containsExactly(second, first);
     assertThat(catalog.listSnapshots(name, 1, 2L, 10)).containsExactly(first);
+  }
+
+  @Test
+  void aCommitCollidingWithAnUncommittedOneLosesTheSequence() throws Exception {
+    String name = name();
+    create(name, "ads", List.of());
+    CommitResult result =
+        whileUncommitted(
+            () -> catalog.insertSnapshot(snapshot(name, 1, null, null, T0)),
+            () -> catalog.insertSnapshot(snapshot(name, 1, null, null, T0)));
+    assertThat(result).isEqualTo(CommitResult.SEQUENCE_TAKEN);
+    assertThat(catalog.listSnapshots(name, 1, null, 10)).hasSize(1);
+  }
+
+  @Test
+  void aNameCollidingWithAnUncommittedFeatureSetIsTaken() throws Exception {
+    String name = name();
+    assertThatThrownBy(() -> whileUncommitted(() -> create(name, "ads", List.of()), () -> create(name, "other", List.of())))
+        .isInstanceOfSatisfying(FeatureStoreException.class, e -> assertThat(e.code()).isEqualTo("feature-set-exists"));
+    assertThat(catalog.findFeatureSet(name).orElseThrow().owner()).isEqualTo("ads");
+  }
+
+  /**
+   * Runs {@code colliding} while another transaction has done {@code first} and commits half a
+   * second later. PostgreSQL waits for that commit, then reports a duplicate key. H2 detects the
+   * uncommitted row (its error 90131) and retries the statement until the commit or its lock
+   * timeout (10 s), then reports a duplicate key too: error 90131 never reaches the catalog.
+   */
+  private <T> T whileUncommitted(Runnable first, Supplier<T> colliding) throws Exception {
+    CountDownLatch written = new CountDownLatch(1);
+    CompletableFuture<Void> other =
+        CompletableFuture.runAsync(() -> new TransactionTemplate(transactions).executeWithoutResult(status -> {
+          first.run();
+          written.countDown();
+          try {
+            Thread.sleep(500);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        }));
+    assertThat(written.await(10, TimeUnit.SECONDS)).isTrue();
+    try {
+      return colliding.get();
+    } finally {
+      other.get(10, TimeUnit.SECONDS);
+    }
   }
 
   @Test
