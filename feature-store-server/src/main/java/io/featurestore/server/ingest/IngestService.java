@@ -37,7 +37,6 @@ import org.springframework.stereotype.Service;
 @Service
 public class IngestService implements DisposableBean {
   private static final Logger log = LoggerFactory.getLogger(IngestService.class);
-  private static final int MAX_IDEMPOTENCY_KEY = 255;
 
   private final CatalogService catalog;
   private final SnapshotService snapshots;
@@ -67,10 +66,7 @@ public class IngestService implements DisposableBean {
       String featureSet, String versionRef, Operation operation, String contentType, InputStream body,
       String idempotencyKey) {
     IngestFormat format = IngestFormat.of(contentType);
-    if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > MAX_IDEMPOTENCY_KEY)) {
-      throw FeatureStoreException.invalid(
-          "invalid-idempotency-key", "Idempotency-Key must have 1 to " + MAX_IDEMPOTENCY_KEY + " characters");
-    }
+    SnapshotService.checkIdempotencyKey(idempotencyKey);
     FeatureSet set = catalog.get(featureSet);
     FeatureSetVersion version = catalog.version(featureSet, versionRef);
     if (idempotencyKey != null) {

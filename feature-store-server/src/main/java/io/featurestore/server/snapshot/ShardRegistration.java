@@ -87,6 +87,7 @@ public class ShardRegistration implements DisposableBean {
   public record Request(String mode, List<ShardRef> shards) {}
 
   public CommitOutcome register(String featureSet, String versionRef, Request request, String idempotencyKey) {
+    SnapshotService.checkIdempotencyKey(idempotencyKey);
     FeatureSetVersion version = catalog.version(featureSet, versionRef);
     if (catalog.get(featureSet).storage().formats().contains(ShardFormat.TFRECORD)) {
       throw FeatureStoreException.conflict(

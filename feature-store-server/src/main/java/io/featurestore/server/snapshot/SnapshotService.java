@@ -40,6 +40,8 @@ import org.springframework.stereotype.Service;
 public class SnapshotService {
   private static final Logger log = LoggerFactory.getLogger(SnapshotService.class);
   private static final int MAX_COMMIT_ATTEMPTS = 50;
+  /** The catalog's column holds this many characters. */
+  private static final int MAX_IDEMPOTENCY_KEY = 255;
 
   private final Catalog catalog;
   private final CatalogService catalogService;
@@ -133,6 +135,20 @@ public class SnapshotService {
       if (!committed && ownsShards) {
         deleteQuietly(added.stream().map(ShardEntry::key).toList());
       }
+    }
+  }
+
+  /**
+   * Refuses an idempotency key the catalog cannot store, before any work is done for the request.
+   *
+   * @param idempotencyKey null (no key) or 1 to 255 characters, not all blank
+   */
+  public static void checkIdempotencyKey(String idempotencyKey) {
+    if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > MAX_IDEMPOTENCY_KEY)) {
+      throw FeatureStoreException.invalid(
+          "invalid-idempotency-key",
+          "Idempotency-Key must have 1 to " + MAX_IDEMPOTENCY_KEY + " characters, not all blank; got "
+              + idempotencyKey.length());
     }
   }
 

@@ -290,6 +290,22 @@ abstract class AbstractIngestTest extends IngestTestSupport {
   }
 
   @Test
+  void idempotencyKeysTheCatalogCannotStoreAreRefusedBeforeAnyWork() throws Exception {
+    Path file = duckParquet(10, "i::BIGINT", true);
+    String shard = putExternalShard(file);
+    for (String key : List.of("k".repeat(256), "")) {
+      for (Response response : List.of(
+          uploadArrow(0, 10, "Idempotency-Key", key),
+          api.post(snapshots() + "/register", registration(shard, Files.size(file)), "Idempotency-Key", key))) {
+        assertThat(response.status()).as(response.raw().body()).isEqualTo(400);
+        assertThat(response.body().get("code").asString()).isEqualTo("invalid-idempotency-key");
+        assertThat(response.body().get("detail").asString()).contains("got " + key.length());
+      }
+    }
+    assertThat(api.get(snapshots()).body().get("items")).isEmpty();
+  }
+
+  @Test
   void concurrentUploadsBothLand() throws Exception {
     List<CompletableFuture<Response>> uploads = new ArrayList<>();
     for (int i = 0; i < 2; i++) {
