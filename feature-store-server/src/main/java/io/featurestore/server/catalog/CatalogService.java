@@ -75,6 +75,16 @@ public class CatalogService {
       throw FeatureStoreException.invalid(
           "invalid-page-size", "pageSize must be between 1 and " + MAX_PAGE_SIZE + ", got " + pageSize);
     }
+    // Filters that no stored value can match are refused like the values themselves.
+    if (owner != null) {
+      printable("invalid-owner", "owner", owner);
+    }
+    if (tag != null) {
+      tag(tag);
+    }
+    if (pageToken != null) {
+      printable("invalid-page-token", "pageToken", pageToken);
+    }
     List<FeatureSet> items = catalog.listFeatureSets(owner, tag, pageToken, pageSize);
     return new Page<>(items, items.size() == pageSize ? items.get(items.size() - 1).name() : null);
   }
@@ -219,7 +229,7 @@ public class CatalogService {
     if (owner == null || owner.isBlank() || owner.length() > 255) {
       throw FeatureStoreException.invalid("invalid-owner", "owner is required (1-255 characters), got '" + owner + "'");
     }
-    return owner.strip();
+    return printable("invalid-owner", "owner", owner.strip());
   }
 
   private static String text(String field, String value) {
@@ -228,20 +238,37 @@ public class CatalogService {
       throw FeatureStoreException.invalid(
           "invalid-" + field, field + " has " + text.length() + " characters; at most " + MAX_TEXT + " are allowed");
     }
-    return text;
+    return printable("invalid-" + field, field, text);
+  }
+
+  /**
+   * Refuses control characters other than tab and line breaks: PostgreSQL cannot store U+0000 (H2
+   * can), and the others only garble listings.
+   */
+  private static String printable(String code, String field, String value) {
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (Character.isISOControl(c) && c != '\t' && c != '\n' && c != '\r') {
+        throw FeatureStoreException.invalid(
+            code, field + " has the control character U+%04X at index %d; remove it".formatted((int) c, i));
+      }
+    }
+    return value;
   }
 
   private static List<String> tags(List<String> tags) {
     if (tags == null) {
       return List.of();
     }
-    for (String tag : tags) {
-      if (tag == null || !TAG.matcher(tag).matches()) {
-        throw FeatureStoreException.invalid(
-            "invalid-tag", "tag '" + tag + "' is invalid: use 1-128 letters, digits or _ . : = / -");
-      }
-    }
+    tags.forEach(CatalogService::tag);
     return List.copyOf(new TreeSet<>(tags));
+  }
+
+  private static void tag(String tag) {
+    if (tag == null || !TAG.matcher(tag).matches()) {
+      throw FeatureStoreException.invalid(
+          "invalid-tag", "tag '" + tag + "' is invalid: use 1-128 letters, digits or _ . : = / -");
+    }
   }
 
   private static FeatureStoreException featureSetNotFound(String name) {

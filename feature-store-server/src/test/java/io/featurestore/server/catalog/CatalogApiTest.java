@@ -105,6 +105,37 @@ class CatalogApiTest {
   }
 
   @Test
+  void nullFormatIsRefusedNamingTheField() {
+    String nullFormat = "\"formats\": [null]";
+    assertBadRequest(
+        api.post("/api/v1/feature-sets", featureSet("nf", "ads").replace("\"compression\": \"snappy\"", nullFormat)),
+        "invalid-request-body", "storage.formats[0]");
+    api.post("/api/v1/feature-sets", featureSet("nf", "ads"));
+    assertBadRequest(api.patch("/api/v1/feature-sets/nf", "{\"storage\": {" + nullFormat + "}}"), "invalid-request-body", "storage.formats[0]");
+  }
+
+  @Test
+  void controlCharactersAreRefusedOnEveryDatabase() {
+    String described = featureSet("ctl", "ads");
+    assertBadRequest(
+        api.post("/api/v1/feature-sets", described.replace("clicks per user", "clicks\\u0000per user")),
+        "invalid-description", "U+0000 at index 6");
+    assertBadRequest(api.post("/api/v1/feature-sets", featureSet("ctl", "ads\\u001b")), "invalid-owner", "U+001B");
+    assertBadRequest(api.post("/api/v1/feature-sets", featureSet("ctl", "ads", "a\\u0000")), "invalid-tag", "tag");
+    assertThat(api.post("/api/v1/feature-sets", described.replace("clicks per user", "clicks\\tper\\nuser")).status())
+        .as("tab and line feed are text").isEqualTo(201);
+
+    assertBadRequest(api.patch("/api/v1/feature-sets/ctl", "{\"owner\": \"\\u0000\"}"), "invalid-owner", "U+0000");
+    assertBadRequest(
+        api.post("/api/v1/feature-sets/ctl/versions", "{\"schema\": " + SCHEMA.replace("[4]", "[8]") + ", \"description\": \"\\u0000\"}"),
+        "invalid-description", "U+0000");
+    assertBadRequest(api.get("/api/v1/feature-sets?owner=%00"), "invalid-owner", "U+0000");
+    assertBadRequest(api.get("/api/v1/feature-sets?tag=%00"), "invalid-tag", "tag");
+    assertBadRequest(api.get("/api/v1/feature-sets?pageToken=ctl%00"), "invalid-page-token", "U+0000 at index 3");
+    assertThat(api.get("/api/v1/feature-sets/ctl").body().get("description").asString()).isEqualTo("clicks\tper\nuser");
+  }
+
+  @Test
   void tfrecordTypeProblemsAreRefusedBeforeAnyWrite() {
     String tfrecord = featureSet("tf", "ads").replace("\"compression\": \"snappy\"", "\"formats\": [\"PARQUET\", \"TFRECORD\"]");
     assertBadRequest(api.post("/api/v1/feature-sets", float64Clicks(tfrecord)), "tfrecord-unsupported-type", "clicks");
@@ -129,7 +160,7 @@ class CatalogApiTest {
 
   private static void assertBadRequest(Response response, String code, String mentioned) {
     assertThat(response.status()).as(response.raw().body()).isEqualTo(400);
-    assertThat(response.body().get("code").asString()).isEqualTo(code);
+    assertThat(response.body().get("code").asString()).as(response.raw().body()).isEqualTo(code);
     assertThat(response.body().get("detail").asString()).contains(mentioned);
   }
 
