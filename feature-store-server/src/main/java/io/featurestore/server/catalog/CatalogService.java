@@ -33,6 +33,12 @@ public class CatalogService {
   private static final Pattern TAG = Pattern.compile("[A-Za-z0-9_.:=/-]{1,128}");
   private static final int MAX_TEXT = 4000;
   public static final int MAX_PAGE_SIZE = 1000;
+  /**
+   * Most columns of a schema, event timestamp included: the JSON of the widest such schema (names
+   * of 128 characters, float64[65536] vectors) fits the catalog's schema_json column of 1,000,000
+   * characters (V1__catalog.sql).
+   */
+  public static final int MAX_COLUMNS = 5000;
 
   private final Catalog catalog;
   private final ObjectStore store;
@@ -48,19 +54,17 @@ public class CatalogService {
 
   public FeatureSet create(Create request) {
     Names.checkFeatureSetName(request.name());
-    if (request.schema() == null) {
-      throw FeatureStoreException.invalid("invalid-schema", "schema is required");
-    }
+    FeatureSetSchema schema = schema(request.schema());
     StorageOptions storage =
         request.storage() == null ? StorageOptions.defaults() : request.storage().applyTo(StorageOptions.defaults());
-    checkFormats(storage, request.schema());
+    checkFormats(storage, schema);
     Instant now = now();
     FeatureSet featureSet =
         new FeatureSet(
             request.name(), text("description", request.description()), owner(request.owner()), tags(request.tags()),
             checked(storage), null, now, now);
     FeatureSet created =
-        catalog.createFeatureSet(featureSet, new FeatureSetVersion(request.name(), 1, "", request.schema(), now));
+        catalog.createFeatureSet(featureSet, new FeatureSetVersion(request.name(), 1, "", schema, now));
     log.info("Created feature set {} (owner {})", created.name(), created.owner());
     return created;
   }
@@ -120,10 +124,7 @@ public class CatalogService {
   }
 
   public FeatureSetVersion createVersion(String name, CreateVersion request) {
-    FeatureSetSchema schema = request.schema();
-    if (schema == null) {
-      throw FeatureStoreException.invalid("invalid-schema", "schema is required");
-    }
+    FeatureSetSchema schema = schema(request.schema());
     FeatureSet featureSet = get(name);
     checkFormats(featureSet.storage(), schema);
     if (featureSet.latestVersion() != null) {
@@ -195,6 +196,17 @@ public class CatalogService {
       // The catalog no longer references these objects; leaving them is safe, only wasteful.
       log.warn("Could not delete objects under {}; they are unreferenced and can be removed later", prefix, e);
     }
+  }
+
+  private static FeatureSetSchema schema(FeatureSetSchema schema) {
+    if (schema == null) {
+      throw FeatureStoreException.invalid("invalid-schema", "schema is required");
+    }
+    if (schema.columns().size() > MAX_COLUMNS) {
+      throw FeatureStoreException.invalid(
+          "invalid-schema", "schema has " + schema.columns().size() + " columns; at most " + MAX_COLUMNS + " are allowed");
+    }
+    return schema;
   }
 
   /** Refuses a schema that one of the formats cannot hold, before any data is written. */

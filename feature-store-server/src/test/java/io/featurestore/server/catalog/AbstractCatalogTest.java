@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.featurestore.api.ErrorKind;
 import io.featurestore.api.FeatureStoreException;
+import io.featurestore.api.manifest.ManifestCodec;
 import io.featurestore.api.manifest.Operation;
 import io.featurestore.api.schema.Column;
 import io.featurestore.api.schema.FeatureSetSchema;
@@ -14,6 +15,7 @@ import io.featurestore.api.schema.StorageOptions;
 import io.featurestore.server.catalog.Catalog.CommitResult;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -153,6 +155,24 @@ abstract class AbstractCatalogTest {
     } finally {
       other.get(10, TimeUnit.SECONDS);
     }
+  }
+
+  @Test
+  void theWidestSchemaAllowedFitsTheCatalog() {
+    FeatureType widest = FeatureType.vector(ScalarType.FLOAT64, FeatureType.MAX_DIMENSION);
+    List<Column> features = new ArrayList<>();
+    for (int i = 0; i < CatalogService.MAX_COLUMNS - 2; i++) {
+      features.add(Column.required("f%0127d".formatted(i), widest));
+    }
+    FeatureSetSchema schema =
+        new FeatureSetSchema(
+            List.of(Column.required("k".repeat(128), FeatureType.scalar(ScalarType.STRING))), "t".repeat(128), features);
+    assertThat(ManifestCodec.schemaToJson(schema).length()).as("close to the column's 1,000,000").isGreaterThan(900_000);
+    String name = name();
+    catalog.createFeatureSet(
+        new FeatureSet(name, "d", "ads", List.of(), StorageOptions.defaults(), null, T0, T0),
+        new FeatureSetVersion(name, 1, "", schema, T0));
+    assertThat(catalog.findVersion(name, 1).orElseThrow().schema()).isEqualTo(schema);
   }
 
   @Test

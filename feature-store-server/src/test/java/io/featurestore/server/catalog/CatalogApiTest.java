@@ -136,6 +136,20 @@ class CatalogApiTest {
   }
 
   @Test
+  void schemaTooLargeForTheCatalogIsRefusedNamingTheLimit() {
+    // 6,000 columns of long names: about 1.1 million characters of JSON, beyond the catalog's column.
+    StringBuilder features = new StringBuilder();
+    for (int i = 0; i < 6000; i++) {
+      features.append(i == 0 ? "" : ",").append("{\"name\": \"f%0127d\", \"type\": \"float64[65536]\", \"nullable\": true}".formatted(i));
+    }
+    String schema = SCHEMA.replaceFirst("\"features\": \\[", "\"features\": [" + features + ",");
+    String tooLarge = "schema has 6004 columns; at most " + CatalogService.MAX_COLUMNS;
+    assertBadRequest(api.post("/api/v1/feature-sets", featureSet("wide", "ads").replace(SCHEMA, schema)), "invalid-schema", tooLarge);
+    api.post("/api/v1/feature-sets", featureSet("wide", "ads"));
+    assertBadRequest(api.post("/api/v1/feature-sets/wide/versions", "{\"schema\": " + schema + "}"), "invalid-schema", tooLarge);
+  }
+
+  @Test
   void tfrecordTypeProblemsAreRefusedBeforeAnyWrite() {
     String tfrecord = featureSet("tf", "ads").replace("\"compression\": \"snappy\"", "\"formats\": [\"PARQUET\", \"TFRECORD\"]");
     assertBadRequest(api.post("/api/v1/feature-sets", float64Clicks(tfrecord)), "tfrecord-unsupported-type", "clicks");
