@@ -40,6 +40,9 @@ import org.springframework.stereotype.Service;
 public class SnapshotService {
   private static final Logger log = LoggerFactory.getLogger(SnapshotService.class);
   private static final int MAX_COMMIT_ATTEMPTS = 50;
+  /** The asOf range every catalog database holds (PostgreSQL's ends in year 294276, and refuses later). */
+  private static final Instant MIN_AS_OF = Instant.parse("0001-01-01T00:00:00Z");
+  private static final Instant MAX_AS_OF = Instant.parse("9999-12-31T23:59:59.999999Z");
   /** The catalog's column holds this many characters. */
   private static final int MAX_IDEMPOTENCY_KEY = 255;
 
@@ -175,6 +178,10 @@ public class SnapshotService {
    * when given).
    */
   public SnapshotView get(String featureSet, String versionRef, String snapshotRef, Instant asOf) {
+    if (asOf != null && (asOf.isBefore(MIN_AS_OF) || asOf.isAfter(MAX_AS_OF))) {
+      throw FeatureStoreException.invalid(
+          "invalid-as-of", "asOf must be between " + MIN_AS_OF + " and " + MAX_AS_OF + ", got " + asOf);
+    }
     FeatureSetVersion version = catalogService.version(featureSet, versionRef);
     Optional<SnapshotRecord> found;
     if ("latest".equals(snapshotRef)) {

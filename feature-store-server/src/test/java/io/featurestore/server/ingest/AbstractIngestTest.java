@@ -414,6 +414,21 @@ abstract class AbstractIngestTest extends IngestTestSupport {
   }
 
   @Test
+  void asOfBeyondWhatTheCatalogHoldsIsRefused() {
+    assertThat(uploadArrow(0, 10).status()).isEqualTo(201);
+    for (String asOf : List.of("%2B300000-01-01T00:00:00Z", "-5000-01-01T00:00:00Z")) {
+      for (String path : List.of("/latest?asOf=", "/latest/manifest?asOf=")) {
+        Response response = api.get(snapshots() + path + asOf);
+        assertThat(response.status()).as(response.raw().body()).isEqualTo(400);
+        assertThat(response.body().get("code").asString()).isEqualTo("invalid-as-of");
+        assertThat(response.body().get("detail").asString()).contains(asOf.replace("%2B", "+"), "0001-01-01T00:00:00Z");
+      }
+    }
+    assertThat(api.get(snapshots() + "/latest?asOf=9999-12-31T23:59:59Z").status()).isEqualTo(200);
+    assertThat(api.get(snapshots() + "/latest?asOf=0001-01-01T00:00:00Z").status()).isEqualTo(404);
+  }
+
+  @Test
   void unknownFeatureSetOrSnapshotIsNotFound() {
     Response upload = api.upload("/api/v1/feature-sets/missing/versions/1/snapshots", ARROW, () -> new ByteArrayInputStream(new byte[0]));
     assertThat(upload.status()).isEqualTo(404);
