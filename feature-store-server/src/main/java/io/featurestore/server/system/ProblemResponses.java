@@ -1,15 +1,22 @@
 package io.featurestore.server.system;
 
+import io.featurestore.api.ErrorKind;
 import io.featurestore.api.FeatureStoreException;
 import java.net.URI;
+import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.TypeMismatchException;
+import org.springframework.dao.DataAccessException;
+import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.dao.TransientDataAccessException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.web.bind.MissingServletRequestParameterException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.WebRequest;
@@ -19,7 +26,9 @@ import tools.jackson.core.JacksonException;
 /**
  * The one place where errors become HTTP responses: {@code application/problem+json} bodies with
  * the error's stable {@code code}. Kinds map to statuses: invalid 400, not found 404, conflict 409,
- * unavailable 503, internal 500.
+ * unavailable 503, internal 500. Spring MVC's own errors get a code too; a catalog database that
+ * cannot answer is {@code catalog-unavailable} (503), anything unexpected {@code internal} (500,
+ * details only in the log).
  */
 @RestControllerAdvice
 class ProblemResponses extends ResponseEntityExceptionHandler {
@@ -28,6 +37,19 @@ class ProblemResponses extends ResponseEntityExceptionHandler {
   @ExceptionHandler(FeatureStoreException.class)
   ResponseEntity<ProblemDetail> featureStore(FeatureStoreException e) {
     return problem(e);
+  }
+
+  @ExceptionHandler({TransientDataAccessException.class, DataAccessResourceFailureException.class})
+  ResponseEntity<ProblemDetail> catalogUnavailable(DataAccessException e) {
+    return problem(
+        new FeatureStoreException(
+            ErrorKind.UNAVAILABLE, "catalog-unavailable", "the catalog database is unavailable or busy; retry shortly", e));
+  }
+
+  @ExceptionHandler(Exception.class)
+  ResponseEntity<ProblemDetail> unexpected(Exception e) {
+    return problem(
+        new FeatureStoreException(ErrorKind.INTERNAL, "internal", "internal error; the server log has the details", e));
   }
 
   static ResponseEntity<ProblemDetail> problem(FeatureStoreException e) {
@@ -39,13 +61,12 @@ class ProblemResponses extends ResponseEntityExceptionHandler {
           case UNAVAILABLE -> HttpStatus.SERVICE_UNAVAILABLE;
           case INTERNAL -> HttpStatus.INTERNAL_SERVER_ERROR;
         };
-    if (status.is5xxServerError()) {
+    if (status == HttpStatus.INTERNAL_SERVER_ERROR) {
+      log.error("{}: {}", e.code(), e.getMessage(), e);
+    } else if (status.is5xxServerError()) {
       log.warn("{}: {}", e.code(), e.getMessage(), e);
     }
-    ProblemDetail body = ProblemDetail.forStatusAndDetail(status, e.getMessage());
-    body.setType(URI.create("urn:feature-store:problem:" + e.code()));
-    body.setTitle(e.code());
-    body.setProperty("code", e.code());
+    ProblemDetail body = withCode(ProblemDetail.forStatusAndDetail(status, e.getMessage()), e.code());
     ResponseEntity.BodyBuilder response = ResponseEntity.status(status);
     if (status == HttpStatus.SERVICE_UNAVAILABLE) {
       response.header(HttpHeaders.RETRY_AFTER, "5");
@@ -71,10 +92,35 @@ class ProblemResponses extends ResponseEntityExceptionHandler {
         json != null
             ? "request body is not valid" + field(json) + ": " + json.getOriginalMessage()
             : "request body is missing or unreadable";
-    ProblemDetail body = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, detail);
-    body.setTitle("invalid-request-body");
-    body.setProperty("code", "invalid-request-body");
-    return ResponseEntity.badRequest().body(body);
+    return ResponseEntity.badRequest()
+        .body(withCode(ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, detail), "invalid-request-body"));
+  }
+
+  /**
+   * Spring MVC's own errors, already problems naming the parameter and value: a code as for ours,
+   * {@code invalid-parameter} for a value that does not convert, else from the status ({@code not-found}).
+   */
+  @Override
+  protected ResponseEntity<Object> handleExceptionInternal(
+      Exception e, Object body, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+    ResponseEntity<Object> response = super.handleExceptionInternal(e, body, headers, status, request);
+    if (response != null && response.getBody() instanceof ProblemDetail problem) {
+      HttpStatus known = HttpStatus.resolve(status.value());
+      String code =
+          e instanceof TypeMismatchException ? "invalid-parameter"
+              : e instanceof MissingServletRequestParameterException ? "missing-parameter"
+              : known != null ? known.name().toLowerCase(Locale.ROOT).replace('_', '-')
+              : "http-" + status.value();
+      withCode(problem, code);
+    }
+    return response;
+  }
+
+  private static ProblemDetail withCode(ProblemDetail body, String code) {
+    body.setType(URI.create("urn:feature-store:problem:" + code));
+    body.setTitle(code);
+    body.setProperty("code", code);
+    return body;
   }
 
   /** The JSON path of the failure, like {@code " at storage.compression"}, or "". */
