@@ -4,6 +4,7 @@ import io.featurestore.api.ErrorKind;
 import io.featurestore.api.FeatureStoreException;
 import java.net.URI;
 import java.util.Locale;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.TypeMismatchException;
@@ -22,6 +23,7 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 import tools.jackson.core.JacksonException;
+import tools.jackson.databind.exc.UnrecognizedPropertyException;
 
 /**
  * The one place where errors become HTTP responses: {@code application/problem+json} bodies with
@@ -83,15 +85,17 @@ class ProblemResponses extends ResponseEntityExceptionHandler {
       if (cause instanceof FeatureStoreException fse) {
         ProblemDetail body = problem(fse).getBody();
         if (json != null) {
-          body.setDetail("invalid value" + field(json) + ": " + fse.getMessage());
+          body.setDetail("invalid value" + at(json) + ": " + fse.getMessage());
         }
         return ResponseEntity.badRequest().body(body);
       }
     }
     String detail =
-        json != null
-            ? "request body is not valid" + field(json) + ": " + json.getOriginalMessage()
-            : "request body is missing or unreadable";
+        json instanceof UnrecognizedPropertyException unknown
+            ? "request body has the unknown field " + path(unknown) + "; known fields there: " + known(unknown)
+            : json != null
+                ? "request body is not valid" + at(json) + ": " + json.getOriginalMessage()
+                : "request body is missing or unreadable";
     return ResponseEntity.badRequest()
         .body(withCode(ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, detail), "invalid-request-body"));
   }
@@ -123,8 +127,18 @@ class ProblemResponses extends ResponseEntityExceptionHandler {
     return body;
   }
 
-  /** The JSON path of the failure, like {@code " at storage.compression"}, or "". */
-  private static String field(JacksonException e) {
+  private static String known(UnrecognizedPropertyException e) {
+    return e.getKnownPropertyIds().stream().map(String::valueOf).sorted().collect(Collectors.joining(", "));
+  }
+
+  /** {@code " at "} and the JSON path of the failure, or "" for the whole body. */
+  private static String at(JacksonException e) {
+    String path = path(e);
+    return path.isEmpty() ? "" : " at " + path;
+  }
+
+  /** The JSON path of the failure, like {@code storage.compression}, or "". */
+  private static String path(JacksonException e) {
     StringBuilder path = new StringBuilder();
     for (JacksonException.Reference ref : e.getPath()) {
       if (ref.getPropertyName() != null) {
@@ -133,6 +147,6 @@ class ProblemResponses extends ResponseEntityExceptionHandler {
         path.append('[').append(ref.getIndex()).append(']');
       }
     }
-    return path.isEmpty() ? "" : " at " + path;
+    return path.toString();
   }
 }

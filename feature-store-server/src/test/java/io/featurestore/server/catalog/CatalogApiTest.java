@@ -115,6 +115,18 @@ class CatalogApiTest {
   }
 
   @Test
+  void unknownFieldsAreRefusedNamingThem() {
+    assertBadRequest(
+        api.post("/api/v1/feature-sets", featureSet("typo", "ads").replace("\"compression\": \"snappy\"", "\"format\": [\"TFRECORD\"]")),
+        "invalid-request-body", "unknown field storage.format");
+    assertThat(api.get("/api/v1/feature-sets/typo").status()).isEqualTo(404);
+    api.post("/api/v1/feature-sets", featureSet("typo", "ads", "a"));
+    Response patched = api.patch("/api/v1/feature-sets/typo", "{\"tag\": [\"x\"]}");
+    assertBadRequest(patched, "invalid-request-body", "unknown field tag");
+    assertThat(patched.body().get("detail").asString()).contains("tags");
+  }
+
+  @Test
   void controlCharactersAreRefusedOnEveryDatabase() {
     String described = featureSet("ctl", "ads");
     assertBadRequest(
