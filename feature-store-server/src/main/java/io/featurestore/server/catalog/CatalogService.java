@@ -95,8 +95,16 @@ public class CatalogService {
 
   public FeatureSet update(String name, Update request) {
     FeatureSet current = get(name);
-    if (request.storage() != null && current.latestVersion() != null) {
-      checkFormats(request.storage().applyTo(current.storage()), version(name, current.latestVersion()).schema());
+    if (request.storage() != null) {
+      // Every version still takes uploads in the feature set's formats, not only the latest.
+      StorageOptions storage = request.storage().applyTo(current.storage());
+      for (FeatureSetVersion version : catalog.listVersions(name)) {
+        try {
+          checkFormats(storage, version.schema());
+        } catch (FeatureStoreException e) {
+          throw new FeatureStoreException(e.kind(), e.code(), "version " + version.version() + ": " + e.getMessage(), e);
+        }
+      }
     }
     FeatureSet updated =
         new FeatureSet(

@@ -180,6 +180,16 @@ class CatalogApiTest {
         api.post("/api/v1/feature-sets/tf/versions", "{\"schema\": " + float64Clicks(SCHEMA) + "}"), "tfrecord-unsupported-type", "clicks");
   }
 
+  @Test
+  void addingTfrecordChecksEveryVersionNotOnlyTheLatest() {
+    assertThat(api.post("/api/v1/feature-sets", float64Clicks(featureSet("older64", "ads"))).status()).isEqualTo(201);
+    assertThat(api.post("/api/v1/feature-sets/older64/versions", "{\"schema\": " + SCHEMA + "}").status()).isEqualTo(201);
+    assertBadRequest(
+        api.patch("/api/v1/feature-sets/older64", "{\"storage\": {\"formats\": [\"PARQUET\", \"TFRECORD\"]}}"),
+        "tfrecord-unsupported-type", "version 1");
+    assertThat(api.get("/api/v1/feature-sets/older64").body().get("storage").get("formats").toString()).isEqualTo("[\"PARQUET\"]");
+  }
+
   private static String float64Clicks(String json) {
     return json.replace("\"name\": \"clicks\", \"type\": \"int64\"", "\"name\": \"clicks\", \"type\": \"float64\"");
   }
