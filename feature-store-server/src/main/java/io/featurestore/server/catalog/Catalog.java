@@ -27,8 +27,16 @@ public interface Catalog {
    */
   List<FeatureSet> listFeatureSets(String owner, String tag, String afterName, int limit);
 
-  /** Replaces the metadata (description, owner, tags, storage) of an existing feature set. */
-  FeatureSet updateFeatureSet(FeatureSet featureSet);
+  /**
+   * Replaces the metadata (description, owner, tags, storage) and the update time of a feature set,
+   * unless it changed since it was read (optimistic concurrency).
+   *
+   * @param expectedUpdatedAt the {@link FeatureSet#updatedAt()} read before the change
+   * @return the updated feature set, or empty when its update time is no longer {@code expectedUpdatedAt}:
+   *     re-read it and apply the change again
+   * @throws io.featurestore.api.FeatureStoreException NOT_FOUND if there is no such feature set
+   */
+  Optional<FeatureSet> updateFeatureSet(FeatureSet featureSet, Instant expectedUpdatedAt);
 
   /** Deletes the feature set with its versions and snapshot records; false if there was none. */
   boolean deleteFeatureSet(String name);

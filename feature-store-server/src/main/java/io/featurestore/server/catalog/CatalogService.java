@@ -1,5 +1,6 @@
 package io.featurestore.server.catalog;
 
+import io.featurestore.api.ErrorKind;
 import io.featurestore.api.FeatureStoreException;
 import io.featurestore.api.manifest.BucketLayout;
 import io.featurestore.api.schema.FeatureSetSchema;
@@ -20,6 +21,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -33,6 +35,7 @@ public class CatalogService {
   private static final Pattern TAG = Pattern.compile("[A-Za-z0-9_.:=/-]{1,128}");
   private static final int MAX_TEXT = 4000;
   public static final int MAX_PAGE_SIZE = 1000;
+  private static final int MAX_UPDATE_ATTEMPTS = 10;
   /**
    * Most columns of a schema, event timestamp included: the JSON of the widest such schema (names
    * of 128 characters, float64[65536] vectors) fits the catalog's schema_json column of 1,000,000
@@ -93,12 +96,29 @@ public class CatalogService {
     return new Page<>(items, items.size() == pageSize ? items.get(items.size() - 1).name() : null);
   }
 
+  /**
+   * Changes the fields the request gives. A concurrent change to the feature set (another PATCH, a
+   * new version) makes the update start again from the new state, so no change is lost and the
+   * formats are checked against every version that exists.
+   */
   public FeatureSet update(String name, Update request) {
-    FeatureSet current = get(name);
+    for (int attempt = 1; attempt <= MAX_UPDATE_ATTEMPTS; attempt++) {
+      FeatureSet current = get(name);
+      Optional<FeatureSet> updated = catalog.updateFeatureSet(apply(current, request), current.updatedAt());
+      if (updated.isPresent()) {
+        return updated.get();
+      }
+    }
+    throw new FeatureStoreException(
+        ErrorKind.UNAVAILABLE, "feature-set-busy",
+        "feature set '" + name + "' changed " + MAX_UPDATE_ATTEMPTS + " times during this update; retry shortly");
+  }
+
+  private FeatureSet apply(FeatureSet current, Update request) {
     if (request.storage() != null) {
       // Every version still takes uploads in the feature set's formats, not only the latest.
       StorageOptions storage = request.storage().applyTo(current.storage());
-      for (FeatureSetVersion version : catalog.listVersions(name)) {
+      for (FeatureSetVersion version : catalog.listVersions(current.name())) {
         try {
           checkFormats(storage, version.schema());
         } catch (FeatureStoreException e) {
@@ -106,17 +126,18 @@ public class CatalogService {
         }
       }
     }
-    FeatureSet updated =
-        new FeatureSet(
-            name,
-            request.description() != null ? text("description", request.description()) : current.description(),
-            request.owner() != null ? owner(request.owner()) : current.owner(),
-            request.tags() != null ? tags(request.tags()) : current.tags(),
-            request.storage() != null ? checked(request.storage().applyTo(current.storage())) : current.storage(),
-            current.latestVersion(),
-            current.createdAt(),
-            now());
-    return catalog.updateFeatureSet(updated);
+    // Concurrent updates compare the timestamp they read, so a new one must differ from it.
+    Instant now = now();
+    Instant updatedAt = now.isAfter(current.updatedAt()) ? now : current.updatedAt().plus(1, ChronoUnit.MICROS);
+    return new FeatureSet(
+        current.name(),
+        request.description() != null ? text("description", request.description()) : current.description(),
+        request.owner() != null ? owner(request.owner()) : current.owner(),
+        request.tags() != null ? tags(request.tags()) : current.tags(),
+        request.storage() != null ? checked(request.storage().applyTo(current.storage())) : current.storage(),
+        current.latestVersion(),
+        current.createdAt(),
+        updatedAt);
   }
 
   /**

@@ -100,24 +100,28 @@ class JdbcCatalog implements Catalog {
 
   @Override
   @Transactional
-  public FeatureSet updateFeatureSet(FeatureSet fs) {
+  public Optional<FeatureSet> updateFeatureSet(FeatureSet fs, Instant expectedUpdatedAt) {
     int updated =
         jdbc.sql("""
                 update feature_sets set description = :description, owner = :owner, formats = :formats,
                   target_shard_bytes = :target, compression = :compression, partitioning = :partitioning,
                   tfrecord_compression = :tfrecordCompression, updated_at = :updated
-                where name = :name
+                where name = :name and updated_at = :expected
                 """)
             .params(columns(fs))
             .param("updated", timestamp(fs.updatedAt()))
+            .param("expected", timestamp(expectedUpdatedAt))
             .update();
-    if (updated == 0) {
+    Optional<Long> id = featureSetId(fs.name());
+    if (id.isEmpty()) {
       throw featureSetNotFound(fs.name());
     }
-    long id = featureSetId(fs.name()).orElseThrow();
-    jdbc.sql("delete from feature_set_tags where feature_set_id = :id").param("id", id).update();
-    insertTags(id, fs.tags());
-    return findFeatureSet(fs.name()).orElseThrow();
+    if (updated == 0) {
+      return Optional.empty();
+    }
+    jdbc.sql("delete from feature_set_tags where feature_set_id = :id").param("id", id.get()).update();
+    insertTags(id.get(), fs.tags());
+    return findFeatureSet(fs.name());
   }
 
   @Override

@@ -73,6 +73,22 @@ abstract class AbstractCatalogTest {
   }
 
   @Test
+  void updatesOnlyAFeatureSetUnchangedSinceRead() {
+    String name = name();
+    create(name, "ads", List.of("a"));
+    Instant later = T0.plusSeconds(1);
+    FeatureSet first = new FeatureSet(name, "d2", "growth", List.of("b"), StorageOptions.defaults(), 1, T0, later);
+    assertThat(catalog.updateFeatureSet(first, T0)).contains(first);
+    // A second writer that read the feature set before the first change must re-read it.
+    FeatureSet stale = new FeatureSet(name, "d3", "ads", List.of("a"), StorageOptions.defaults(), 1, T0, later.plusSeconds(1));
+    assertThat(catalog.updateFeatureSet(stale, T0)).isEmpty();
+    assertThat(catalog.findFeatureSet(name)).contains(first);
+    FeatureSet missing = new FeatureSet("missing-" + name, "d", "ads", List.of(), StorageOptions.defaults(), 1, T0, later);
+    assertThatThrownBy(() -> catalog.updateFeatureSet(missing, T0))
+        .isInstanceOfSatisfying(FeatureStoreException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.NOT_FOUND));
+  }
+
+  @Test
   void versionNumbersAreNeverReused() {
     String name = name();
     create(name, "ads", List.of());

@@ -237,6 +237,33 @@ class CatalogApiTest {
   }
 
   @Test
+  void concurrentPatchesOfDifferentFieldsAllLand() {
+    List<String> patches =
+        List.of(
+            "{\"description\": \"d2\"}", "{\"owner\": \"o2\"}", "{\"tags\": [\"t2\"]}",
+            "{\"storage\": {\"partitioning\": \"event_date\"}}", "{\"storage\": {\"compression\": \"zstd\"}}",
+            "{\"storage\": {\"targetShardBytes\": 2097152}}", "{\"storage\": {\"tfrecordCompression\": \"gzip\"}}",
+            "{\"storage\": {\"formats\": [\"PARQUET\", \"TFRECORD\"]}}");
+    for (int round = 0; round < 5; round++) {
+      String name = "concurrent-" + round;
+      api.post("/api/v1/feature-sets", featureSet(name, "ads", "a"));
+      List<Response> responses =
+          patches.parallelStream().map(patch -> api.patch("/api/v1/feature-sets/" + name, patch)).toList();
+      assertThat(responses).allSatisfy(r -> assertThat(r.status()).as(r.raw().body()).isEqualTo(200));
+      JsonNode result = api.get("/api/v1/feature-sets/" + name).body();
+      assertThat(result.get("description").asString()).isEqualTo("d2");
+      assertThat(result.get("owner").asString()).isEqualTo("o2");
+      assertThat(result.get("tags").toString()).isEqualTo("[\"t2\"]");
+      JsonNode storage = result.get("storage");
+      assertThat(storage.get("partitioning").asString()).isEqualTo("EVENT_DATE");
+      assertThat(storage.get("compression").asString()).isEqualTo("ZSTD");
+      assertThat(storage.get("targetShardBytes").asLong()).isEqualTo(2097152);
+      assertThat(storage.get("tfrecordCompression").asString()).isEqualTo("GZIP");
+      assertThat(storage.get("formats")).hasSize(2);
+    }
+  }
+
+  @Test
   void schemaChangeMakesNewVersionAndNumbersAreNeverReused() {
     api.post("/api/v1/feature-sets", featureSet("versioned", "ads"));
     String v2Schema = SCHEMA.replace("float32[4]", "float32[8]");
