@@ -17,6 +17,7 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
@@ -192,7 +193,10 @@ class JdbcCatalog implements Catalog {
 
   @Override
   public Optional<SnapshotRecord> snapshotAsOf(String featureSet, int version, Instant asOf) {
-    return snapshot(featureSet, version, "s.committed_at <= :value order by s.sequence_number desc limit 1", timestamp(asOf));
+    // Commit times are microseconds; PostgreSQL would round a finer asOf, possibly up past a later commit.
+    return snapshot(
+        featureSet, version, "s.committed_at <= :value order by s.sequence_number desc limit 1",
+        timestamp(asOf.truncatedTo(ChronoUnit.MICROS)));
   }
 
   @Override

@@ -175,12 +175,17 @@ public class SnapshotService {
 
   /**
    * A snapshot by id, or for {@code "latest"} the newest one (committed at or before {@code asOf}
-   * when given).
+   * when given; asOf with an id is refused rather than ignored).
    */
   public SnapshotView get(String featureSet, String versionRef, String snapshotRef, Instant asOf) {
     if (asOf != null && (asOf.isBefore(MIN_AS_OF) || asOf.isAfter(MAX_AS_OF))) {
       throw FeatureStoreException.invalid(
           "invalid-as-of", "asOf must be between " + MIN_AS_OF + " and " + MAX_AS_OF + ", got " + asOf);
+    }
+    if (asOf != null && !"latest".equals(snapshotRef)) {
+      throw FeatureStoreException.invalid(
+          "invalid-as-of",
+          "asOf picks a snapshot for 'latest' only; drop it to get snapshot '" + snapshotRef + "', or ask for latest?asOf=" + asOf);
     }
     FeatureSetVersion version = catalogService.version(featureSet, versionRef);
     Optional<SnapshotRecord> found;

@@ -192,6 +192,18 @@ abstract class AbstractCatalogTest {
   }
 
   @Test
+  void asOfBetweenMicrosecondsFindsWhatWasCommittedBeforeIt() {
+    String name = name();
+    create(name, "ads", List.of());
+    SnapshotRecord first = snapshot(name, 1, null, null, T0);
+    catalog.insertSnapshot(first);
+    // The catalog keeps microseconds; PostgreSQL would round these instants to T0, H2 compare them exactly.
+    assertThat(catalog.snapshotAsOf(name, 1, T0.minusNanos(1))).isEmpty();
+    assertThat(catalog.snapshotAsOf(name, 1, T0.minusNanos(400))).isEmpty();
+    assertThat(catalog.snapshotAsOf(name, 1, T0.plusNanos(999))).contains(first);
+  }
+
+  @Test
   void commitToDeletedVersionFails() {
     String name = name();
     create(name, "ads", List.of());

@@ -414,7 +414,7 @@ abstract class AbstractIngestTest extends IngestTestSupport {
   }
 
   @Test
-  void asOfBeyondWhatTheCatalogHoldsIsRefused() {
+  void asOfBeyondWhatTheCatalogHoldsOrWithASnapshotIdIsRefused() {
     assertThat(uploadArrow(0, 10).status()).isEqualTo(201);
     for (String asOf : List.of("%2B300000-01-01T00:00:00Z", "-5000-01-01T00:00:00Z")) {
       for (String path : List.of("/latest?asOf=", "/latest/manifest?asOf=")) {
@@ -425,6 +425,14 @@ abstract class AbstractIngestTest extends IngestTestSupport {
       }
     }
     assertThat(api.get(snapshots() + "/latest?asOf=9999-12-31T23:59:59Z").status()).isEqualTo(200);
+    // asOf picks among snapshots; with a snapshot id it would be silently ignored.
+    String id = api.get(snapshots() + "/latest").body().get("snapshotId").asString();
+    for (String path : List.of("/" + id + "?asOf=", "/" + id + "/manifest?asOf=")) {
+      Response response = api.get(snapshots() + path + "2026-01-01T00:00:00Z");
+      assertThat(response.status()).as(response.raw().body()).isEqualTo(400);
+      assertThat(response.body().get("code").asString()).isEqualTo("invalid-as-of");
+      assertThat(response.body().get("detail").asString()).contains("latest", id);
+    }
     assertThat(api.get(snapshots() + "/latest?asOf=0001-01-01T00:00:00Z").status()).isEqualTo(404);
   }
 
