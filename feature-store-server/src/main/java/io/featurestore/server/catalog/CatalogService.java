@@ -115,9 +115,10 @@ public class CatalogService {
   }
 
   private FeatureSet apply(FeatureSet current, Update request) {
+    StorageOptions storage = current.storage();
     if (request.storage() != null) {
+      storage = checked(request.storage().applyTo(current.storage()));
       // Every version still takes uploads in the feature set's formats, not only the latest.
-      StorageOptions storage = request.storage().applyTo(current.storage());
       for (FeatureSetVersion version : catalog.listVersions(current.name())) {
         try {
           checkFormats(storage, version.schema());
@@ -134,7 +135,7 @@ public class CatalogService {
         request.description() != null ? text("description", request.description()) : current.description(),
         request.owner() != null ? owner(request.owner()) : current.owner(),
         request.tags() != null ? tags(request.tags()) : current.tags(),
-        request.storage() != null ? checked(request.storage().applyTo(current.storage())) : current.storage(),
+        storage,
         current.latestVersion(),
         current.createdAt(),
         updatedAt);

@@ -14,6 +14,7 @@ import org.springframework.dao.QueryTimeoutException;
 import org.springframework.jdbc.CannotGetJdbcConnectionException;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /** Every error is a problem with a code: Spring MVC's own, a catalog database that fails, a bug. */
@@ -39,6 +40,11 @@ class ProblemResponsesTest {
         case "integrity" -> new DataIntegrityViolationException("SQL [insert into secret_table] value too long");
         default -> new IllegalStateException("bug with secret detail");
       };
+    }
+
+    @GetMapping("/test/required")
+    int required(@RequestParam int count) {
+      return count;
     }
   }
 
@@ -68,6 +74,10 @@ class ProblemResponsesTest {
     Response asOf = api.get("/api/v1/feature-sets/x/versions/1/snapshots/latest?asOf=yesterday");
     assertProblem(asOf, 400, "invalid-parameter");
     assertThat(asOf.body().get("detail").asString()).contains("asOf", "yesterday");
+
+    Response missing = api.get("/test/required");
+    assertProblem(missing, 400, "missing-parameter");
+    assertThat(missing.body().get("detail").asString()).contains("count");
 
     assertProblem(api.get("/api/v1/no-such-thing"), 404, "not-found");
     assertProblem(api.delete("/api/v1/feature-sets"), 405, "method-not-allowed");
