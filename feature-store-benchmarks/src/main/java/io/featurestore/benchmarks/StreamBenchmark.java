@@ -69,7 +69,7 @@ final class StreamBenchmark {
         Phase bestStream = null;
         // One memory for every round, as a FeatureStoreClient keeps one for its streams; the copies
         // land in memory of their own, written once beforehand as recycled memory would have been.
-        try (RecyclingMemory memory = new RecyclingMemory(BUDGET); RootAllocator copyMemory = new RootAllocator()) {
+        try (RecyclingMemory memory = RecyclingMemory.forBudget(BUDGET); RootAllocator copyMemory = new RootAllocator()) {
           BlockingQueue<ArrowBuf> copyTargets = new ArrayBlockingQueue<>(PARALLELISM);
           for (int i = 0; i < PARALLELISM; i++) {
             ArrowBuf target = copyMemory.buffer(COPY_TARGET);
@@ -264,7 +264,7 @@ final class StreamBenchmark {
     SnapshotManifest manifest = ManifestCodec.fromJson(Files.readAllBytes(Path.of(args[0])));
     S3StoreConfig config = S3StoreConfig.of(args[2], URI.create(args[1]), "us-east-1").withCredentials(args[3], args[4]);
     long arrowPeak;
-    try (S3ObjectStore store = new S3ObjectStore(config); RecyclingMemory memory = new RecyclingMemory(BUDGET)) {
+    try (S3ObjectStore store = new S3ObjectStore(config); RecyclingMemory memory = RecyclingMemory.forBudget(BUDGET)) {
       arrowPeak = stream(new DirectShards(store), manifest, memory);
     }
     String hwm = Files.readAllLines(Path.of("/proc/self/status")).stream().filter(l -> l.startsWith("VmHWM:")).findFirst()

@@ -154,7 +154,7 @@ final class TfRecordBenchmark {
   private static double read(LocalObjectStore store, SnapshotManifest manifest, ReadOptions options, ExecutorService pool, long rows) {
     long start = System.nanoTime();
     long read = 0;
-    try (RecyclingMemory memory = new RecyclingMemory(256L << 20); // as FeatureStoreClient reads
+    try (RecyclingMemory memory = RecyclingMemory.forBudget(256L << 20); // as FeatureStoreClient reads
         RootAllocator allocator = memory.newRootAllocator();
         SnapshotStream stream = new SnapshotStream(manifest, new DirectShards(store), options, null, pool, allocator, 256L << 20)) {
       while (stream.next()) {

@@ -78,7 +78,7 @@ public final class FeatureStoreClient implements AutoCloseable {
       t.setDaemon(true);
       return t;
     });
-    this.memory = new RecyclingMemory(builder.memoryBudget);
+    this.memory = RecyclingMemory.forBudget(builder.memoryBudget);
     this.allocator = memory.newRootAllocator();
   }
 

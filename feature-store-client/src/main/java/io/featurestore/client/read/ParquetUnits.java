@@ -32,8 +32,12 @@ final class ParquetUnits implements ShardUnits {
   private final List<String> columns;
   private final BufferAllocator allocator;
   private final Schema arrowSchema;
-  /** One row group's column chunks at the server writer's size: a reader finishing one hands them to the next. */
-  private final ReadBuffers readBuffers = new ReadBuffers(64L << 20);
+  /**
+   * The column chunks of the row groups being read at once (4 loads of ~70 MiB with the server's
+   * writer): a reader finishing one hands its buffers to the next. With room for one row group only
+   * (64 MiB), most were allocated and faulted in afresh ({@code docs/benchmarks.md}).
+   */
+  private final ReadBuffers readBuffers = new ReadBuffers(256L << 20);
   /** Footers of the shards listed so far: a few KiB each, as many as the manifest has shards. */
   private final Map<ObjectKey, ShardFooter> footers = new ConcurrentHashMap<>();
 

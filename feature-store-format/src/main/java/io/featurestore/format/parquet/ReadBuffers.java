@@ -14,8 +14,10 @@ import org.apache.parquet.bytes.ByteBufferAllocator;
  * faults their pages in again, which cost a streaming client more than a tenth of its CPU
  * ({@code docs/benchmarks.md}).
  *
- * <p>Buffers of at least 1 MiB are kept by exact size, at most {@code capacity} bytes of them, so
- * the heap they hold is bounded by configuration. Thread-safe: the readers of one stream share one.
+ * <p>Buffers of at least 1 MiB are kept by {@link SizeClasses size class} (a row group's last chunk
+ * differs in size from the next one's), at most {@code capacity} bytes of them, so the heap they
+ * hold is bounded by configuration. A buffer's limit is the size asked for. Thread-safe: the readers
+ * of one stream share one.
  */
 public final class ReadBuffers implements ByteBufferAllocator {
   private static final int MIB = 1 << 20;
@@ -39,13 +41,17 @@ public final class ReadBuffers implements ByteBufferAllocator {
 
   @Override
   public ByteBuffer allocate(int size) {
-    ConcurrentLinkedDeque<ByteBuffer> buffers = size < MIB ? null : free.get(size);
-    ByteBuffer buffer = buffers == null ? null : buffers.pollFirst();
-    if (buffer == null) {
+    if (size < MIB) {
       return ByteBuffer.allocate(size);
     }
-    kept.addAndGet(-size);
-    return buffer.clear();
+    int rounded = Math.toIntExact(SizeClasses.sizeClass(size));
+    ConcurrentLinkedDeque<ByteBuffer> buffers = free.get(rounded);
+    ByteBuffer buffer = buffers == null ? null : buffers.pollFirst();
+    if (buffer == null) {
+      return ByteBuffer.allocate(rounded).limit(size);
+    }
+    kept.addAndGet(-rounded);
+    return buffer.clear().limit(size);
   }
 
   @Override

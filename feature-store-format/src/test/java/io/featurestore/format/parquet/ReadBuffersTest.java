@@ -29,10 +29,32 @@ class ReadBuffersTest {
     buffers.release(other);
     assertThat(buffers.keptBytes()).as("the second exceeds the capacity and is dropped").isEqualTo(8 * MIB);
 
-    assertThat(buffers.allocate(3 * MIB)).as("sizes are matched exactly").isNotSameAs(first);
+    assertThat(buffers.allocate(3 * MIB)).as("another size class").isNotSameAs(first);
     ByteBuffer small = buffers.allocate(4096);
     buffers.release(small);
     assertThat(buffers.allocate(4096)).as("small buffers are left to the garbage collector").isNotSameAs(small);
+  }
+
+  @Test
+  void buffersOfAlikeSizesShareASizeClass() {
+    ReadBuffers buffers = new ReadBuffers(64L * MIB);
+    ByteBuffer remainder = buffers.allocate(5 * MIB + 123); // a row group's last chunk
+    assertThat(remainder.capacity()).isEqualTo(6 * MIB);
+    assertThat(remainder.remaining()).as("parquet-java reads up to the limit").isEqualTo(5 * MIB + 123);
+    buffers.release(remainder);
+    assertThat(buffers.keptBytes()).isEqualTo(6 * MIB);
+    ByteBuffer next = buffers.allocate(6 * MIB - 7); // the next row group's, a little longer
+    assertThat(next).isSameAs(remainder);
+    assertThat(next.remaining()).isEqualTo(6 * MIB - 7);
+  }
+
+  @Test
+  void sizeClassesAreQuartersOfPowersOfTwo() {
+    assertThat(SizeClasses.sizeClass(MIB)).isEqualTo(MIB);
+    assertThat(SizeClasses.sizeClass(MIB + 1)).isEqualTo(MIB + MIB / 4);
+    assertThat(SizeClasses.sizeClass(32L * MIB + 1)).isEqualTo(40L * MIB);
+    assertThat(SizeClasses.sizeClass(40L * MIB)).isEqualTo(40L * MIB);
+    assertThat(SizeClasses.sizeClass(56L * MIB + 1)).isEqualTo(64L * MIB);
   }
 
   @Test
