@@ -48,7 +48,7 @@ final class StreamBenchmark {
   private static final int PARALLELISM = 4;
   private static final long BUDGET = 256L * 1024 * 1024;
   /** Rounds of both measurements, interleaved; the best of each is compared (the first rounds warm the JIT). */
-  private static final int ROUNDS = 4;
+  private static final int ROUNDS = 8;
   private static final long COPY_TARGET = 64L * 1024 * 1024;
 
   private StreamBenchmark() {}
