@@ -7,7 +7,9 @@ import io.featurestore.api.FeatureStoreException;
 import io.featurestore.api.storage.ObjectInput;
 import java.io.EOFException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
+import java.util.Map;
 import java.util.Objects;
 import org.apache.parquet.io.InputFile;
 import org.apache.parquet.io.SeekableInputStream;
@@ -21,7 +23,8 @@ import org.apache.parquet.io.SeekableInputStream;
  * when its reader closes) leaves the object open.
  *
  * <p>Each stream buffers 16 KiB, so the many small reads of a footer cost one
- * request; reads of a buffer's size or more go straight to the object. A buffer filled near the end
+ * request; reads of a buffer's size or more go straight to the object, each by a request of its own
+ * or, within a range declared by {@link #expectSequentialReads}, all through one. A buffer filled near the end
  * of the object ends at its end, so the footer length, the magic and usually the whole footer arrive
  * in one read.
  *
@@ -32,6 +35,8 @@ public final class ObjectInputFile implements InputFile {
 
   private final String name;
   private final ObjectInput input;
+  /** Ends of the ranges read through in order, by their starts. */
+  private Map<Long, Long> sequentialRanges = Map.of();
 
   /**
    * @param name what error messages call the file, for example its object key
@@ -40,6 +45,18 @@ public final class ObjectInputFile implements InputFile {
   public ObjectInputFile(String name, ObjectInput input) {
     this.name = requireNonNull(name, "name is null");
     this.input = requireNonNull(input, "input is null");
+  }
+
+  /**
+   * Declares byte ranges that readers read from start to end, in order, in reads of at least the
+   * buffer's size: parquet-java reads a row group's adjacent column chunks so, in buffers of up to 8
+   * MiB. Each such range is then fetched by one streamed request instead of one per buffer (a
+   * request costs CPU, and on S3 a round trip). Other reads are served as before.
+   *
+   * @param rangesByStart the end (exclusive) of each range, by its start
+   */
+  public void expectSequentialReads(Map<Long, Long> rangesByStart) {
+    this.sequentialRanges = Map.copyOf(rangesByStart);
   }
 
   @Override
@@ -63,6 +80,10 @@ public final class ObjectInputFile implements InputFile {
     private long bufferStart;
     private int buffered;
     private long pos;
+    /** The open request of a sequential range, its next byte and its end; null when none is open. */
+    private InputStream sequential;
+    private long sequentialPos;
+    private long sequentialEnd;
 
     @Override
     public long getPos() {
@@ -129,8 +150,7 @@ public final class ObjectInputFile implements InputFile {
           off += n;
           len -= n;
         } else if (len >= buffer.length) {
-          read(pos, bytes, off, len);
-          pos += len;
+          readLarge(bytes, off, len);
           return;
         } else {
           fill();
@@ -176,6 +196,53 @@ public final class ObjectInputFile implements InputFile {
       return position >= bufferStart && position < bufferStart + buffered;
     }
 
+    /** A read of a buffer's size or more: from the open sequential range it continues, else by itself. */
+    private void readLarge(byte[] bytes, int off, int len) throws IOException {
+      if (sequential == null || sequentialPos != pos) {
+        closeSequential();
+        Long end = sequentialRanges.get(pos);
+        if (end != null && end <= length && pos + len <= end) {
+          try {
+            sequential = input.newStream(pos, end - pos);
+          } catch (EOFException e) {
+            throw e;
+          } catch (IOException e) {
+            throw unavailable(e);
+          }
+          sequentialPos = pos;
+          sequentialEnd = end;
+        }
+      }
+      if (sequential != null && sequentialPos == pos && pos + len <= sequentialEnd) {
+        int n;
+        try {
+          n = sequential.readNBytes(bytes, off, len);
+        } catch (EOFException e) {
+          throw e;
+        } catch (IOException e) {
+          throw unavailable(e);
+        }
+        if (n < len) {
+          throw new EOFException("'" + name + "' ended at " + (pos + n) + ", before " + (pos + len));
+        }
+        sequentialPos += len;
+        if (sequentialPos == sequentialEnd) {
+          closeSequential(); // read to its end, so its connection can serve the next request
+        }
+      } else {
+        read(pos, bytes, off, len);
+      }
+      pos += len;
+    }
+
+    private void closeSequential() throws IOException {
+      if (sequential != null) {
+        InputStream open = sequential;
+        sequential = null;
+        open.close();
+      }
+    }
+
     /**
      * Reads from the object. A store that fails (after its own retries) is unavailable, which the
      * file's readers must not report as a malformed file; an object shorter than its length is.
@@ -186,9 +253,13 @@ public final class ObjectInputFile implements InputFile {
       } catch (EOFException e) {
         throw e;
       } catch (IOException e) {
-        throw new FeatureStoreException(
-            ErrorKind.UNAVAILABLE, "store-unavailable", "could not read '" + name + "' from the object store: " + e, e);
+        throw unavailable(e);
       }
+    }
+
+    private FeatureStoreException unavailable(IOException e) {
+      return new FeatureStoreException(
+          ErrorKind.UNAVAILABLE, "store-unavailable", "could not read '" + name + "' from the object store: " + e, e);
     }
 
     /** Buffers the window holding {@code pos}, moved back if needed to end at the object's end. */
@@ -202,8 +273,9 @@ public final class ObjectInputFile implements InputFile {
     }
 
     @Override
-    public void close() {
-      // The ObjectInput belongs to whoever opened it.
+    public void close() throws IOException {
+      // The ObjectInput belongs to whoever opened it; a request of a sequential range is this stream's.
+      closeSequential();
     }
   }
 }

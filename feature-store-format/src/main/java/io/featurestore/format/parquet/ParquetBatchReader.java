@@ -13,8 +13,10 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -223,6 +225,9 @@ public final class ParquetBatchReader implements AutoCloseable {
               "rowGroups must be ascending indexes below " + blocks + ": " + java.util.Arrays.toString(rowGroups));
         }
       }
+      if (file instanceof ObjectInputFile objectFile) {
+        objectFile.expectSequentialReads(chunkRuns(reader.getRowGroups(), matched, selected));
+      }
       return new ParquetBatchReader(file, reader, decompression, matched, root, batchRows, selected);
     } catch (RuntimeException e) {
       if (root != null) {
@@ -235,6 +240,43 @@ public final class ParquetBatchReader implements AutoCloseable {
       }
       throw e;
     }
+  }
+
+  /**
+   * The byte ranges parquet-java reads through when it reads these row groups: the runs of adjacent
+   * column chunks of the columns read, as it merges them (by start: end).
+   */
+  private static Map<Long, Long> chunkRuns(List<BlockMetaData> rowGroups, List<FileColumn> columns, int[] selected) {
+    Set<ColumnPath> read = paths(columns);
+    Map<Long, Long> runs = new HashMap<>();
+    for (int index : selected) {
+      long start = -1;
+      long end = -1;
+      for (ColumnChunkMetaData chunk : rowGroups.get(index).getColumns()) {
+        if (!read.contains(chunk.getPath())) {
+          continue;
+        }
+        if (chunk.getStartingPos() != end) {
+          if (start >= 0) {
+            runs.put(start, end);
+          }
+          start = chunk.getStartingPos();
+        }
+        end = chunk.getStartingPos() + chunk.getTotalSize();
+      }
+      if (start >= 0) {
+        runs.put(start, end);
+      }
+    }
+    return runs;
+  }
+
+  private static Set<ColumnPath> paths(List<FileColumn> columns) {
+    Set<ColumnPath> paths = new HashSet<>();
+    for (FileColumn column : columns) {
+      paths.add(ColumnPath.get(column.leaf().getPath()));
+    }
+    return paths;
   }
 
   /**
@@ -289,10 +331,7 @@ public final class ParquetBatchReader implements AutoCloseable {
    * group's chunks are read into memory at once.
    */
   public long largestRowGroupBytes() {
-    Set<ColumnPath> read = new HashSet<>();
-    for (ColumnLoader loader : loaders) {
-      read.add(ColumnPath.get(loader.column.leaf().getPath()));
-    }
+    Set<ColumnPath> read = paths(loaders.stream().map(loader -> loader.column).toList());
     long largest = 0;
     for (BlockMetaData rowGroup : reader.getRowGroups()) {
       long bytes = 0;

@@ -37,6 +37,7 @@ import java.util.function.LongFunction;
 import java.util.stream.IntStream;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
+import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.types.pojo.Schema;
@@ -318,6 +319,31 @@ class ParquetBatchReaderTest {
   }
 
   @Test
+  void aRowGroupsAdjacentChunksAreFetchedByOneRequest() throws Exception {
+    // One row group of ~24 MB in three adjacent chunks: parquet-java reads it in 8 MiB buffers.
+    duckDb("COPY (SELECT i AS user_id, to_timestamp(" + BASE_SECONDS + " + i) AS event_time, random() AS x"
+        + " FROM range(1000000) t(i)) TO '" + root.resolve("wide.parquet") + "' (FORMAT parquet, ROW_GROUP_SIZE 1000000,"
+        + " COMPRESSION uncompressed)");
+    FeatureSetSchema schema = new FeatureSetSchema(List.of(Column.required("user_id", type("int64"))), "event_time",
+        List.of(Column.optional("x", type("float64"))));
+    try (CountingObjectInput input = new CountingObjectInput(store.open(ObjectKey.of("wide.parquet")))) {
+      long sum = 0;
+      try (ParquetBatchReader reader = ParquetBatchReader.open(new ObjectInputFile("wide.parquet", input), schema, null, allocator, 100_000)) {
+        assertThat(reader.largestRowGroupBytes()).isGreaterThan(16L << 20);
+        while (reader.loadNext()) {
+          BigIntVector ids = (BigIntVector) reader.root().getVector(0);
+          for (int i = 0; i < ids.getValueCount(); i++) {
+            sum += ids.get(i);
+          }
+        }
+      }
+      assertThat(sum).isEqualTo(999_999L * 1_000_000 / 2);
+      assertThat(input.largeReads).as("8 MiB buffers read one by one").isZero();
+      assertThat(input.streams).isEqualTo(1);
+    }
+  }
+
+  @Test
   void aFailingStoreIsUnavailableNotMalformed() throws Exception {
     ObjectKey shard = writeShard(1, 5_000);
     FeatureSetSchema schema = TestBatches.allTypes();
@@ -326,10 +352,20 @@ class ParquetBatchReaderTest {
       try (var input = new io.featurestore.storage.ForwardingObjectInput(store.open(shard)) {
         @Override
         public void readFully(long position, byte[] buffer, int offset, int length) throws java.io.IOException {
+          failAfterSomeReads();
+          super.readFully(position, buffer, offset, length);
+        }
+
+        @Override
+        public java.io.InputStream newStream(long position, long length) throws java.io.IOException {
+          failAfterSomeReads();
+          return super.newStream(position, length);
+        }
+
+        private void failAfterSomeReads() throws java.io.IOException {
           if (reads[0]++ >= readsBeforeFailing) {
             throw new java.net.SocketTimeoutException("injected: read timed out");
           }
-          super.readFully(position, buffer, offset, length);
         }
       }) {
         ObjectInputFile file = new ObjectInputFile(shard.path(), input);

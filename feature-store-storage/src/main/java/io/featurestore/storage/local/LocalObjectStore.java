@@ -291,35 +291,29 @@ public final class LocalObjectStore implements ObjectStore {
       if (position < 0 || length < 0 || position + length > this.length) {
         throw new EOFException("range " + position + "+" + length + " is outside " + path + " of " + this.length + " bytes");
       }
-      // A channel of its own, so the stream and positional reads do not move each other.
-      FileChannel stream = FileChannel.open(path, StandardOpenOption.READ).position(position);
+      // Positional reads of this input's channel: they move no shared position, and go on working
+      // after the file is deleted (a cache evicting it), as readFully does.
       return new InputStream() {
-        private final InputStream in = Channels.newInputStream(stream);
-        private long left = length;
+        private final long end = position + length;
+        private long next = position;
 
         @Override
         public int read() throws IOException {
-          if (left == 0) {
-            return -1;
-          }
-          int b = in.read();
-          left -= b < 0 ? 0 : 1;
-          return b;
+          byte[] one = new byte[1];
+          return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
         }
 
         @Override
         public int read(byte[] buffer, int offset, int len) throws IOException {
-          if (left == 0) {
+          if (next >= end) {
             return -1;
           }
-          int n = in.read(buffer, offset, (int) Math.min(len, left));
-          left -= Math.max(n, 0);
+          int n = channel.read(ByteBuffer.wrap(buffer, offset, (int) Math.min(len, end - next)), next);
+          if (n < 0) {
+            throw new EOFException("end of " + path + " at " + next + ", before " + end);
+          }
+          next += n;
           return n;
-        }
-
-        @Override
-        public void close() throws IOException {
-          in.close();
         }
       };
     }

@@ -2,6 +2,7 @@ package io.featurestore.storage.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.featurestore.api.storage.ObjectInput;
 import io.featurestore.api.storage.ObjectKey;
 import io.featurestore.api.storage.ObjectStore;
 import io.featurestore.api.storage.ObjectUpload;
@@ -24,6 +25,22 @@ class LocalObjectStoreTest extends AbstractObjectStoreTest {
   @Override
   protected ObjectStore store() {
     return store;
+  }
+
+  @Test
+  void anOpenObjectStaysReadableAfterItIsDeleted() throws Exception {
+    // The client's shard cache evicts files that readers still hold open.
+    ObjectKey key = ObjectKey.of("cache/shard");
+    store.put(key, new byte[] {1, 2, 3, 4, 5});
+    try (ObjectInput input = store.open(key)) {
+      store.delete(java.util.List.of(key));
+      try (java.io.InputStream stream = input.newStream(1, 3)) {
+        assertThat(stream.readAllBytes()).containsExactly(2, 3, 4);
+      }
+      byte[] last = new byte[1];
+      input.readFully(4, last, 0, 1);
+      assertThat(last).containsExactly(5);
+    }
   }
 
   @Test
