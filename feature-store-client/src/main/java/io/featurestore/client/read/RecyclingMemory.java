@@ -43,7 +43,7 @@ public final class RecyclingMemory implements AllocationManager.Factory, AutoClo
    * use once, so the footprint grows only by blocks of size classes not asked for again.
    */
   public static RecyclingMemory forBudget(long memoryBudget) {
-    return new RecyclingMemory(Math.multiplyExact(memoryBudget, 2));
+    return new RecyclingMemory(memoryBudget > Long.MAX_VALUE / 2 ? Long.MAX_VALUE : memoryBudget * 2);
   }
 
   /** @param capacity most bytes of freed blocks kept for reuse */

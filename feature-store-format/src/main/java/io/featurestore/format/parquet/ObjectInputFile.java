@@ -149,7 +149,7 @@ public final class ObjectInputFile implements InputFile {
           pos += n;
           off += n;
           len -= n;
-        } else if (len >= buffer.length) {
+        } else if (len >= buffer.length || continuesSequential(len)) {
           readLarge(bytes, off, len);
           return;
         } else {
@@ -196,6 +196,11 @@ public final class ObjectInputFile implements InputFile {
       return position >= bufferStart && position < bufferStart + buffered;
     }
 
+    /** Whether the open sequential range holds the next {@code len} bytes (a run's last short read). */
+    private boolean continuesSequential(int len) {
+      return sequential != null && sequentialPos == pos && pos + len <= sequentialEnd;
+    }
+
     /** A read of a buffer's size or more: from the open sequential range it continues, else by itself. */
     private void readLarge(byte[] bytes, int off, int len) throws IOException {
       if (sequential == null || sequentialPos != pos) {
@@ -217,12 +222,15 @@ public final class ObjectInputFile implements InputFile {
         int n;
         try {
           n = sequential.readNBytes(bytes, off, len);
-        } catch (EOFException e) {
+        } catch (EOFException | RuntimeException e) {
+          closeSequential(); // it is out of step with pos now
           throw e;
         } catch (IOException e) {
+          closeSequential();
           throw unavailable(e);
         }
         if (n < len) {
+          closeSequential();
           throw new EOFException("'" + name + "' ended at " + (pos + n) + ", before " + (pos + len));
         }
         sequentialPos += len;
@@ -235,11 +243,15 @@ public final class ObjectInputFile implements InputFile {
       pos += len;
     }
 
-    private void closeSequential() throws IOException {
+    private void closeSequential() {
       if (sequential != null) {
         InputStream open = sequential;
         sequential = null;
-        open.close();
+        try {
+          open.close(); // before its end, a store's stream drops the request instead of draining it
+        } catch (IOException e) {
+          // nothing more is read from it
+        }
       }
     }
 

@@ -31,6 +31,31 @@ class ObjectInputFileTest {
   }
 
   @Test
+  void aDeclaredRangeIsReadThroughOneRequestToItsEnd() throws Exception {
+    try (CountingObjectInput input = new CountingObjectInput(store.open(KEY))) {
+      ObjectInputFile file = new ObjectInputFile(KEY.path(), input);
+      file.expectSequentialReads(java.util.Map.of(1_000L, 71_000L));
+      try (SeekableInputStream in = file.newStream()) {
+        in.seek(1_000);
+        byte[] read = new byte[70_000];
+        in.readFully(read, 0, 30_000);
+        in.readFully(read, 30_000, 39_900);
+        in.readFully(read, 69_900, 100); // the run's short tail comes from the same request
+        assertThat(read).isEqualTo(Arrays.copyOfRange(content, 1_000, 71_000));
+        assertThat(input.streams).isEqualTo(1);
+        assertThat(input.reads).as("no positional reads").isZero();
+
+        in.seek(500); // outside the range: read as before
+        byte[] other = new byte[20_000];
+        in.readFully(other);
+        assertThat(other).isEqualTo(Arrays.copyOfRange(content, 500, 20_500));
+        assertThat(input.streams).isEqualTo(1);
+        assertThat(input.reads).isEqualTo(1);
+      }
+    }
+  }
+
+  @Test
   void readsTheObjectsBytesAtAnyPosition() throws Exception {
     try (CountingObjectInput input = new CountingObjectInput(store.open(KEY));
         SeekableInputStream in = new ObjectInputFile(KEY.path(), input).newStream()) {

@@ -66,7 +66,7 @@ public final class LocalObjectStore implements ObjectStore {
   public ObjectUpload newUpload(ObjectKey key) throws IOException {
     Path target = path(key);
     Path temp = staging.resolve(UUID.randomUUID() + ".tmp");
-    return new LocalUpload(key, target, temp);
+    return new LocalUpload(root, key, target, temp);
   }
 
   @Override
@@ -157,6 +157,7 @@ public final class LocalObjectStore implements ObjectStore {
   }
 
   private static final class LocalUpload extends ObjectUpload {
+    private final Path root;
     private final ObjectKey key;
     private final Path target;
     private final Path temp;
@@ -165,7 +166,8 @@ public final class LocalObjectStore implements ObjectStore {
     private long position;
     private boolean done;
 
-    LocalUpload(ObjectKey key, Path target, Path temp) throws IOException {
+    LocalUpload(Path root, ObjectKey key, Path target, Path temp) throws IOException {
+      this.root = root;
       this.key = key;
       this.target = target;
       this.temp = temp;
@@ -207,21 +209,14 @@ public final class LocalObjectStore implements ObjectStore {
         out.flush();
         channel.force(true);
         out.close();
-        Path directory = target.getParent();
-        Path firstCreated = null;
-        for (Path d = directory; !Files.isDirectory(d); d = d.getParent()) {
-          firstCreated = d;
-        }
-        Files.createDirectories(directory);
+        Files.createDirectories(target.getParent());
         // Only a rename is atomic: a copy (another file system under the root) could be seen half-written.
         Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         done = true;
-        Path lastToForce = firstCreated == null ? directory : firstCreated.getParent(); // the new entries' parents
-        for (Path d = directory; ; d = d.getParent()) {
+        // Every directory up to the root: another upload may have created one of them and not forced
+        // its parent yet.
+        for (Path d = target.getParent(); d.startsWith(root); d = d.getParent()) {
           forceDirectory(d);
-          if (d.equals(lastToForce)) {
-            break;
-          }
         }
         BasicFileAttributes attrs = Files.readAttributes(target, BasicFileAttributes.class);
         return new ObjectInfo(key, attrs.size(), attrs.lastModifiedTime().toInstant());
@@ -250,10 +245,15 @@ public final class LocalObjectStore implements ObjectStore {
     }
   }
 
-  /** Makes a directory's entries durable (Linux and macOS allow opening a directory to force it). */
-  private static void forceDirectory(Path directory) throws IOException {
+  /**
+   * Makes a directory's entries durable where the file system allows it (Linux and macOS; some
+   * network and FUSE file systems refuse to sync a directory, and the rename is atomic regardless).
+   */
+  private static void forceDirectory(Path directory) {
     try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
       channel.force(true);
+    } catch (IOException e) {
+      // durability of the name is then the file system's
     }
   }
 

@@ -320,6 +320,9 @@ public final class S3ObjectStore implements ObjectStore {
           // with a GET of the bytes not yet read. Retries count drops in a row, not over a long read.
           in.abort();
           drops = afterDrop(e, done > before ? 0 : drops, position + done, position + len);
+        } catch (RuntimeException e) {
+          in.abort(); // an interrupted read (the SDK's AbortedException): the connection is not reusable
+          throw e;
         }
       }
     }
@@ -407,13 +410,24 @@ public final class S3ObjectStore implements ObjectStore {
       GetObjectRequest request =
           GetObjectRequest.builder().bucket(config.bucket()).key(s3Key(key)).range("bytes=" + first + "-" + last).build();
       ResponseInputStream<GetObjectResponse> in = call("read", key, () -> s3.getObject(request));
-      // A proxy that ignores Range answers with the whole object, which must not pass for the range.
+      // A proxy that ignores Range answers 200 with the whole object, which must not pass for the
+      // range (unless the range is the whole object). Content-Length may be absent (chunked).
       GetObjectResponse response = in.response();
+      int status = response.sdkHttpResponse().statusCode();
+      Long bytes = response.contentLength();
       String range = response.contentRange();
-      if (response.contentLength() != last - first + 1 || (range != null && !range.startsWith("bytes " + first + "-"))) {
+      long expected = last - first + 1;
+      if (status == 206 && bytes != null && bytes < expected) {
         in.abort();
-        throw new IOException("reading " + uri(key) + " bytes " + first + "-" + last + ": the server answered with "
-            + response.contentLength() + " bytes (Content-Range " + range + "); does a proxy ignore Range requests?");
+        throw new java.io.EOFException("reading " + uri(key) + " bytes " + first + "-" + last + ": the object is shorter ("
+            + range + ")");
+      }
+      boolean wholeObject = status == 200 && first == 0 && bytes != null && bytes == expected;
+      if (!(status == 206 || wholeObject) || (bytes != null && bytes != expected)
+          || (status == 206 && range != null && !range.startsWith("bytes " + first + "-"))) {
+        in.abort();
+        throw new IOException("reading " + uri(key) + " bytes " + first + "-" + last + ": the server answered " + status
+            + " with " + bytes + " bytes (Content-Range " + range + "); does a proxy ignore Range requests?");
       }
       return in;
     }

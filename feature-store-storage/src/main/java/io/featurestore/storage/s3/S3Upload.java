@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Semaphore;
 import org.slf4j.Logger;
@@ -124,8 +125,13 @@ final class S3Upload extends ObjectUpload {
     int length = filled;
     int partNumber = parts.size() + 1;
     String id = uploadId;
-    CompletableFuture<CompletedPart> part =
-        CompletableFuture.supplyAsync(() -> uploadPart(id, partNumber, data, length), store.uploadExecutor());
+    CompletableFuture<CompletedPart> part;
+    try {
+      part = CompletableFuture.supplyAsync(() -> uploadPart(id, partNumber, data, length), store.uploadExecutor());
+    } catch (RejectedExecutionException e) {
+      inFlight.release();
+      throw new FeatureStoreException(ErrorKind.UNAVAILABLE, "store-closed", "the object store is closed; '" + key + "' was not written", e);
+    }
     part.whenComplete((done, error) -> {
       if (error != null && failure == null) {
         failure = error;
@@ -203,7 +209,9 @@ final class S3Upload extends ObjectUpload {
     } catch (NoSuchUploadException e) {
       Optional<ObjectInfo> object = store.stat(key);
       if (object.isEmpty() || object.get().size() != position) {
-        throw store.classify("complete upload", key.path(), e);
+        throw new FeatureStoreException(
+            ErrorKind.UNAVAILABLE, "upload-lost",
+            "the store no longer knows the multipart upload of '" + key + "' (aborted by a lifecycle rule?); write it again", e);
       }
       log.info("multipart upload {} of {} was completed by an earlier attempt", id, key);
     } catch (SdkException e) {
