@@ -23,6 +23,22 @@ import org.junit.jupiter.api.Test;
 
 /** Golden vectors of the RLE / bit-packing hybrid encoding, from the Parquet format specification; pages that do not add up. */
 class PlainPagesTest {
+  @Test
+  void setValidSetsExactlyTheBitsOfTheRange() {
+    try (org.apache.arrow.memory.RootAllocator allocator = new org.apache.arrow.memory.RootAllocator();
+        org.apache.arrow.memory.ArrowBuf validity = allocator.buffer(16)) {
+      for (int[] range : new int[][] {{3, 50}, {0, 64}, {8, 16}, {5, 2}, {0, 0}, {61, 67}}) {
+        validity.setZero(0, 16);
+        PlainPages.setValid(validity, range[0], range[1]);
+        for (int bit = 0; bit < 128; bit++) {
+          boolean inside = bit >= range[0] && bit < range[0] + range[1];
+          assertThat(org.apache.arrow.vector.BitVectorHelper.get(validity, bit))
+              .as("bit %d of [%d, +%d)", bit, range[0], range[1]).isEqualTo(inside ? 1 : 0);
+        }
+      }
+    }
+  }
+
   private static int[] decode(int bitWidth, int count, int... bytes) throws IOException {
     byte[] raw = new byte[bytes.length];
     for (int i = 0; i < bytes.length; i++) {
