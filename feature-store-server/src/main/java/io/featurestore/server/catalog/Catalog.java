@@ -42,11 +42,16 @@ public interface Catalog {
   boolean deleteFeatureSet(String name);
 
   /**
-   * Adds the next version (one more than any version the feature set ever had).
+   * Adds the next version (one more than any version the feature set ever had), if the feature set
+   * is unchanged since it was read.
    *
+   * @param now the version's creation time and the feature set's new update time
+   * @return the version, or empty when the feature set's update time is no longer {@code
+   *     expectedUpdatedAt}: re-read it and check again
    * @throws io.featurestore.api.FeatureStoreException NOT_FOUND if there is no such feature set
    */
-  FeatureSetVersion createVersion(String featureSet, String description, FeatureSetSchema schema, Instant now);
+  Optional<FeatureSetVersion> createVersion(
+      String featureSet, String description, FeatureSetSchema schema, Instant now, Instant expectedUpdatedAt);
 
   Optional<FeatureSetVersion> findVersion(String featureSet, int version);
 

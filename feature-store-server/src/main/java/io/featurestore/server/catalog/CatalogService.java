@@ -109,9 +109,19 @@ public class CatalogService {
         return updated.get();
       }
     }
-    throw new FeatureStoreException(
+    throw busy(name);
+  }
+
+  private static FeatureStoreException busy(String name) {
+    return new FeatureStoreException(
         ErrorKind.UNAVAILABLE, "feature-set-busy",
         "feature set '" + name + "' changed " + MAX_UPDATE_ATTEMPTS + " times during this update; retry shortly");
+  }
+
+  /** The update time of a change to {@code current}: concurrent changes compare the time they read, so it must differ. */
+  private Instant nextUpdatedAt(FeatureSet current) {
+    Instant now = now();
+    return now.isAfter(current.updatedAt()) ? now : current.updatedAt().plus(1, ChronoUnit.MICROS);
   }
 
   private FeatureSet apply(FeatureSet current, Update request) {
@@ -127,9 +137,7 @@ public class CatalogService {
         }
       }
     }
-    // Concurrent updates compare the timestamp they read, so a new one must differ from it.
-    Instant now = now();
-    Instant updatedAt = now.isAfter(current.updatedAt()) ? now : current.updatedAt().plus(1, ChronoUnit.MICROS);
+    Instant updatedAt = nextUpdatedAt(current);
     return new FeatureSet(
         current.name(),
         request.description() != null ? text("description", request.description()) : current.description(),
@@ -153,21 +161,32 @@ public class CatalogService {
     deleteObjects(BucketLayout.featureSet(name));
   }
 
+  /**
+   * Adds a version. Its schema is checked against the feature set's formats as they are when it is
+   * added: a concurrent change (a PATCH adding TFRecord) makes the check start again.
+   */
   public FeatureSetVersion createVersion(String name, CreateVersion request) {
     FeatureSetSchema schema = schema(request.schema());
-    FeatureSet featureSet = get(name);
-    checkFormats(featureSet.storage(), schema);
-    if (featureSet.latestVersion() != null) {
-      FeatureSetVersion latest = version(name, featureSet.latestVersion());
-      if (latest.schema().equals(schema)) {
-        throw FeatureStoreException.conflict(
-            "schema-unchanged",
-            "version " + latest.version() + " of feature set '" + name + "' already has this schema");
+    String description = text("description", request.description());
+    for (int attempt = 1; attempt <= MAX_UPDATE_ATTEMPTS; attempt++) {
+      FeatureSet featureSet = get(name);
+      checkFormats(featureSet.storage(), schema);
+      if (featureSet.latestVersion() != null) {
+        FeatureSetVersion latest = version(name, featureSet.latestVersion());
+        if (latest.schema().equals(schema)) {
+          throw FeatureStoreException.conflict(
+              "schema-unchanged",
+              "version " + latest.version() + " of feature set '" + name + "' already has this schema");
+        }
+      }
+      Optional<FeatureSetVersion> created =
+          catalog.createVersion(name, description, schema, nextUpdatedAt(featureSet), featureSet.updatedAt());
+      if (created.isPresent()) {
+        log.info("Created version {} of feature set {}", created.get().version(), name);
+        return created.get();
       }
     }
-    FeatureSetVersion created = catalog.createVersion(name, text("description", request.description()), schema, now());
-    log.info("Created version {} of feature set {}", created.version(), name);
-    return created;
+    throw busy(name);
   }
 
   /** A version by number, or the latest for {@code "latest"}. */

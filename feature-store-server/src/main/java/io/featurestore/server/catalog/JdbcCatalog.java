@@ -68,7 +68,7 @@ class JdbcCatalog implements Catalog {
     }
     long id = featureSetId(fs.name()).orElseThrow();
     insertTags(id, fs.tags());
-    createVersion(fs.name(), first.description(), first.schema(), first.createdAt());
+    createVersion(fs.name(), first.description(), first.schema(), fs.createdAt(), fs.createdAt()).orElseThrow();
     return findFeatureSet(fs.name()).orElseThrow();
   }
 
@@ -132,15 +132,23 @@ class JdbcCatalog implements Catalog {
 
   @Override
   @Transactional
-  public FeatureSetVersion createVersion(String featureSet, String description, FeatureSetSchema schema, Instant now) {
+  public Optional<FeatureSetVersion> createVersion(
+      String featureSet, String description, FeatureSetSchema schema, Instant now, Instant expectedUpdatedAt) {
     // The row lock taken by this update serializes concurrent version creation.
     int updated =
-        jdbc.sql("update feature_sets set last_version = last_version + 1, updated_at = :now where name = :name")
+        jdbc.sql("""
+                update feature_sets set last_version = last_version + 1, updated_at = :now
+                where name = :name and updated_at = :expected
+                """)
             .param("name", featureSet)
             .param("now", timestamp(now))
+            .param("expected", timestamp(expectedUpdatedAt))
             .update();
     if (updated == 0) {
-      throw featureSetNotFound(featureSet);
+      if (featureSetId(featureSet).isEmpty()) {
+        throw featureSetNotFound(featureSet);
+      }
+      return Optional.empty();
     }
     int version =
         jdbc.sql("select last_version from feature_sets where name = :name").param("name", featureSet).query(Integer.class).single();
@@ -154,7 +162,7 @@ class JdbcCatalog implements Catalog {
         .param("schema", ManifestCodec.schemaToJson(schema))
         .param("created", timestamp(now))
         .update();
-    return new FeatureSetVersion(featureSet, version, description, schema, now);
+    return Optional.of(new FeatureSetVersion(featureSet, version, description, schema, now));
   }
 
   @Override
@@ -375,8 +383,12 @@ class JdbcCatalog implements Catalog {
     return storage.formats().stream().map(Enum::name).sorted().collect(Collectors.joining(","));
   }
 
+  /**
+   * The database keeps microseconds (H2 and PostgreSQL); truncated here, a time written and the same
+   * time compared later (an update's expected time) are equal, whatever precision the caller had.
+   */
   private static OffsetDateTime timestamp(Instant instant) {
-    return instant.atOffset(ZoneOffset.UTC);
+    return instant.truncatedTo(ChronoUnit.MICROS).atOffset(ZoneOffset.UTC);
   }
 
   private static Instant instant(ResultSet rs, String column) throws SQLException {

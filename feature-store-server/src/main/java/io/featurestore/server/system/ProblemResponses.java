@@ -8,7 +8,6 @@ import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.TypeMismatchException;
-import org.springframework.dao.DataAccessException;
 import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.dao.TransientDataAccessException;
 import org.springframework.http.HttpHeaders;
@@ -17,11 +16,14 @@ import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.transaction.CannotCreateTransactionException;
 import org.springframework.web.bind.MissingServletRequestParameterException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.context.request.ServletWebRequest;
 import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
+import org.springframework.web.util.DisconnectedClientHelper;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.exc.UnrecognizedPropertyException;
 
@@ -41,15 +43,39 @@ class ProblemResponses extends ResponseEntityExceptionHandler {
     return problem(e);
   }
 
-  @ExceptionHandler({TransientDataAccessException.class, DataAccessResourceFailureException.class})
-  ResponseEntity<ProblemDetail> catalogUnavailable(DataAccessException e) {
-    return problem(
-        new FeatureStoreException(
-            ErrorKind.UNAVAILABLE, "catalog-unavailable", "the catalog database is unavailable or busy; retry shortly", e));
+  @ExceptionHandler({
+    TransientDataAccessException.class, DataAccessResourceFailureException.class,
+    CannotCreateTransactionException.class // a transaction that cannot get a connection
+  })
+  ResponseEntity<ProblemDetail> catalogUnavailable(Exception e) {
+    return problem(catalogUnavailableError(e));
   }
 
+  private static FeatureStoreException catalogUnavailableError(Exception e) {
+    return new FeatureStoreException(
+        ErrorKind.UNAVAILABLE, "catalog-unavailable", "the catalog database is unavailable or busy; retry shortly", e);
+  }
+
+  /**
+   * Anything else: a wrapped error of ours or of the database is answered as itself; a client that
+   * went away, or a response already sent, gets nothing (nor an error in the log).
+   */
   @ExceptionHandler(Exception.class)
-  ResponseEntity<ProblemDetail> unexpected(Exception e) {
+  ResponseEntity<ProblemDetail> unexpected(Exception e, WebRequest request) {
+    if (DisconnectedClientHelper.isClientDisconnectedException(e)
+        || (request instanceof ServletWebRequest servlet && servlet.getResponse() != null
+            && servlet.getResponse().isCommitted())) {
+      return null;
+    }
+    for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
+      if (cause instanceof FeatureStoreException f) {
+        return problem(f);
+      }
+      if (cause instanceof TransientDataAccessException || cause instanceof DataAccessResourceFailureException
+          || cause instanceof CannotCreateTransactionException) {
+        return problem(catalogUnavailableError(e));
+      }
+    }
     return problem(
         new FeatureStoreException(ErrorKind.INTERNAL, "internal", "internal error; the server log has the details", e));
   }
@@ -111,7 +137,7 @@ class ProblemResponses extends ResponseEntityExceptionHandler {
     if (response != null && response.getBody() instanceof ProblemDetail problem) {
       HttpStatus known = HttpStatus.resolve(status.value());
       String code =
-          e instanceof TypeMismatchException ? "invalid-parameter"
+          e instanceof TypeMismatchException && status.is4xxClientError() ? "invalid-parameter"
               : e instanceof MissingServletRequestParameterException ? "missing-parameter"
               : known != null ? known.name().toLowerCase(Locale.ROOT).replace('_', '-')
               : "http-" + status.value();

@@ -92,16 +92,31 @@ abstract class AbstractCatalogTest {
   void versionNumbersAreNeverReused() {
     String name = name();
     create(name, "ads", List.of());
-    assertThat(catalog.createVersion(name, "", SCHEMA, T0).version()).isEqualTo(2);
+    assertThat(addVersion(name).version()).isEqualTo(2);
     assertThat(catalog.deleteVersion(name, 2)).isTrue();
-    assertThat(catalog.createVersion(name, "", SCHEMA, T0).version()).isEqualTo(3);
+    assertThat(addVersion(name).version()).isEqualTo(3);
     assertThat(catalog.listVersions(name)).extracting(FeatureSetVersion::version).containsExactly(1, 3);
     assertThat(catalog.deleteVersion(name, 1)).isTrue();
     assertThat(catalog.deleteVersion(name, 3)).isTrue();
     assertThat(catalog.findFeatureSet(name).orElseThrow().latestVersion()).as("no version left").isNull();
-    assertThat(catalog.createVersion(name, "", SCHEMA, T0).version()).isEqualTo(4);
-    assertThatThrownBy(() -> catalog.createVersion("missing-" + name, "", SCHEMA, T0))
+    assertThat(addVersion(name).version()).isEqualTo(4);
+    assertThatThrownBy(() -> catalog.createVersion("missing-" + name, "", SCHEMA, T0, T0))
         .isInstanceOfSatisfying(FeatureStoreException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.NOT_FOUND));
+  }
+
+  @Test
+  void aVersionIsAddedOnlyToAFeatureSetUnchangedSinceRead() {
+    String name = name();
+    create(name, "ads", List.of());
+    Instant read = catalog.findFeatureSet(name).orElseThrow().updatedAt();
+    assertThat(addVersion(name).version()).isEqualTo(2); // a change since `read`
+    assertThat(catalog.createVersion(name, "", SCHEMA, read.plusSeconds(5), read)).isEmpty();
+    assertThat(catalog.listVersions(name)).extracting(FeatureSetVersion::version).containsExactly(1, 2);
+  }
+
+  private FeatureSetVersion addVersion(String name) {
+    Instant read = catalog.findFeatureSet(name).orElseThrow().updatedAt();
+    return catalog.createVersion(name, "", SCHEMA, read.plusSeconds(1), read).orElseThrow();
   }
 
   @Test
@@ -151,7 +166,7 @@ abstract class AbstractCatalogTest {
    * Runs {@code colliding} while another transaction has done {@code first} and commits half a
    * second later. PostgreSQL waits for that commit, then reports a duplicate key. H2 detects the
    * uncommitted row (its error 90131) and retries the statement until the commit or its lock
-   * timeout (10 s), then reports a duplicate key too: error 90131 never reaches the catalog.
+   * timeout (seconds), then reports a duplicate key too: error 90131 never reaches the catalog.
    */
   private <T> T whileUncommitted(Runnable first, Supplier<T> colliding) throws Exception {
     CountDownLatch written = new CountDownLatch(1);

@@ -6,6 +6,10 @@ import io.featurestore.server.TestApi;
 import io.featurestore.server.TestApi.Response;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -236,8 +240,18 @@ class CatalogApiTest {
     assertThat(api.get("/api/v1/feature-sets/patched").body()).isEqualTo(patched.body());
   }
 
+  private static void awaitUninterruptibly(CountDownLatch latch) {
+    try {
+      latch.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
   @Test
   void concurrentPatchesOfDifferentFieldsAllLand() {
+    ExecutorService threads = Executors.newFixedThreadPool(8);
     List<String> patches =
         List.of(
             "{\"description\": \"d2\"}", "{\"owner\": \"o2\"}", "{\"tags\": [\"t2\"]}",
@@ -247,8 +261,16 @@ class CatalogApiTest {
     for (int round = 0; round < 5; round++) {
       String name = "concurrent-" + round;
       api.post("/api/v1/feature-sets", featureSet(name, "ads", "a"));
-      List<Response> responses =
-          patches.parallelStream().map(patch -> api.patch("/api/v1/feature-sets/" + name, patch)).toList();
+      // All at once, from as many threads as patches (a parallel stream runs two at a time on two cores).
+      CountDownLatch start = new CountDownLatch(1);
+      List<CompletableFuture<Response>> running = patches.stream()
+          .map(patch -> CompletableFuture.supplyAsync(() -> {
+            awaitUninterruptibly(start);
+            return api.patch("/api/v1/feature-sets/" + name, patch);
+          }, threads))
+          .toList();
+      start.countDown();
+      List<Response> responses = running.stream().map(CompletableFuture::join).toList();
       assertThat(responses).allSatisfy(r -> assertThat(r.status()).as(r.raw().body()).isEqualTo(200));
       JsonNode result = api.get("/api/v1/feature-sets/" + name).body();
       assertThat(result.get("description").asString()).isEqualTo("d2");
@@ -261,6 +283,7 @@ class CatalogApiTest {
       assertThat(storage.get("tfrecordCompression").asString()).isEqualTo("GZIP");
       assertThat(storage.get("formats")).hasSize(2);
     }
+    threads.shutdown();
   }
 
   @Test

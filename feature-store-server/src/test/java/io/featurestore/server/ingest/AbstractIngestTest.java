@@ -394,8 +394,8 @@ abstract class AbstractIngestTest extends IngestTestSupport {
     String nullKey = putExternalShard(nullClicks);
     assertRegistrationRefused(registration(nullKey, Files.size(nullClicks)), "invalid-value", "'clicks'");
 
-    // One row group of 1M rows: its non-nullable columns (random clicks) exceed the 8 MB batch memory of the tests.
-    Path wide = duckParquet(1_000_000, "(random() * 1e18)::BIGINT", true, 1_000_000);
+    // One row group of 1.5M rows: its random clicks alone (12 MB) exceed the 8 MB batch memory of the tests.
+    Path wide = duckParquet(1_500_000, "(random() * 1e18)::BIGINT", true, 1_500_000);
     String wideKey = putExternalShard(wide);
     assertRegistrationRefused(registration(wideKey, Files.size(wide)), "row-group-too-large", "8388608 bytes");
 

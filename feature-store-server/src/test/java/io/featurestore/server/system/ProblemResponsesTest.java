@@ -37,6 +37,10 @@ class ProblemResponsesTest {
       throw switch (what) {
         case "connection" -> new CannotGetJdbcConnectionException("Failed to obtain JDBC Connection");
         case "lock-timeout" -> new QueryTimeoutException("Timeout trying to lock table");
+        case "transaction" -> new org.springframework.transaction.CannotCreateTransactionException(
+            "Could not open JDBC Connection for transaction");
+        case "wrapped" -> new java.util.concurrent.CompletionException(
+            io.featurestore.api.FeatureStoreException.invalid("invalid-value", "value 7 of column 'x' is negative"));
         case "integrity" -> new DataIntegrityViolationException("SQL [insert into secret_table] value too long");
         default -> new IllegalStateException("bug with secret detail");
       };
@@ -50,11 +54,18 @@ class ProblemResponsesTest {
 
   @Test
   void catalogDatabaseThatCannotAnswerIsUnavailable() {
-    for (String what : new String[] {"connection", "lock-timeout"}) {
+    for (String what : new String[] {"connection", "lock-timeout", "transaction"}) {
       Response response = api.get("/test/fail/" + what);
       assertProblem(response, 503, "catalog-unavailable");
       assertThat(response.header("Retry-After")).isEqualTo("5");
     }
+  }
+
+  @Test
+  void aWrappedErrorOfOursIsAnsweredAsItself() {
+    Response response = api.get("/test/fail/wrapped");
+    assertProblem(response, 400, "invalid-value");
+    assertThat(response.body().get("detail").asString()).contains("column 'x'");
   }
 
   @Test
