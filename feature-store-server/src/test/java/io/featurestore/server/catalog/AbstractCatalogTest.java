@@ -20,10 +20,12 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -38,6 +40,7 @@ abstract class AbstractCatalogTest {
 
   @Autowired Catalog catalog;
   @Autowired PlatformTransactionManager transactions;
+  @Autowired JdbcClient jdbc;
 
   FeatureSet create(String name, String owner, List<String> tags) {
     return catalog.createFeatureSet(
@@ -163,30 +166,49 @@ abstract class AbstractCatalogTest {
   }
 
   /**
-   * Runs {@code colliding} while another transaction has done {@code first} and commits half a
-   * second later. PostgreSQL waits for that commit, then reports a duplicate key. H2 detects the
-   * uncommitted row (its error 90131) and retries the statement until the commit or its lock
-   * timeout (seconds), then reports a duplicate key too: error 90131 never reaches the catalog.
+   * Runs {@code colliding} while another transaction has done {@code first} and not committed, and
+   * commits that one once {@code colliding} waits for its row lock. PostgreSQL then reports a
+   * duplicate key. H2 detects the uncommitted row (its error 90131) and retries the statement until
+   * the commit or its lock timeout, then reports a duplicate key too: 90131 never reaches the catalog.
    */
   private <T> T whileUncommitted(Runnable first, Supplier<T> colliding) throws Exception {
     CountDownLatch written = new CountDownLatch(1);
+    CountDownLatch collidingWaits = new CountDownLatch(1);
     CompletableFuture<Void> other =
         CompletableFuture.runAsync(() -> new TransactionTemplate(transactions).executeWithoutResult(status -> {
           first.run();
           written.countDown();
           try {
-            Thread.sleep(500);
+            assertThat(collidingWaits.await(10, TimeUnit.SECONDS)).isTrue();
           } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
           }
         }));
     assertThat(written.await(10, TimeUnit.SECONDS)).isTrue();
+    CompletableFuture<T> collision = CompletableFuture.supplyAsync(colliding);
+    awaitLockWait(collision);
+    collidingWaits.countDown();
     try {
-      return colliding.get();
+      return collision.get(10, TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof RuntimeException r ? r : e;
     } finally {
       other.get(10, TimeUnit.SECONDS);
     }
   }
+
+  /** Returns once a session of the database waits for another's lock. */
+  private void awaitLockWait(CompletableFuture<?> waiter) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (jdbc.sql(lockWaitsQuery()).query(Long.class).single() == 0) {
+      assertThat(waiter).as("the colliding statement ended without waiting").isNotDone();
+      assertThat(System.nanoTime()).as("a session waiting for a lock").isLessThan(deadline);
+      Thread.onSpinWait();
+    }
+  }
+
+  /** Counts the sessions waiting for another's lock. */
+  abstract String lockWaitsQuery();
 
   @Test
   void theWidestSchemaAllowedFitsTheCatalog() {

@@ -12,4 +12,9 @@ class PostgresCatalogTest extends AbstractCatalogTest {
   static void database(DynamicPropertyRegistry registry) {
     TestPostgres.register(registry);
   }
+
+  @Override
+  String lockWaitsQuery() {
+    return "select count(*) from pg_stat_activity where wait_event_type = 'Lock'";
+  }
 }
