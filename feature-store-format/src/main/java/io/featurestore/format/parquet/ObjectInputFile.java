@@ -209,25 +209,23 @@ public final class ObjectInputFile implements InputFile {
         if (end != null && end <= length && pos + len <= end) {
           try {
             sequential = input.newStream(pos, end - pos);
-          } catch (EOFException e) {
-            throw e;
           } catch (IOException e) {
-            throw unavailable(e);
+            throw rethrow(e);
           }
           sequentialPos = pos;
           sequentialEnd = end;
         }
       }
-      if (sequential != null && sequentialPos == pos && pos + len <= sequentialEnd) {
+      if (continuesSequential(len)) {
         int n;
         try {
           n = sequential.readNBytes(bytes, off, len);
-        } catch (EOFException | RuntimeException e) {
-          closeSequential(); // it is out of step with pos now
-          throw e;
         } catch (IOException e) {
+          closeSequential(); // it is out of step with pos now
+          throw rethrow(e);
+        } catch (RuntimeException e) {
           closeSequential();
-          throw unavailable(e);
+          throw e;
         }
         if (n < len) {
           closeSequential();
@@ -255,22 +253,24 @@ public final class ObjectInputFile implements InputFile {
       }
     }
 
-    /**
-     * Reads from the object. A store that fails (after its own retries) is unavailable, which the
-     * file's readers must not report as a malformed file; an object shorter than its length is.
-     */
     private void read(long position, byte[] bytes, int off, int len) throws IOException {
       try {
         input.readFully(position, bytes, off, len);
-      } catch (EOFException e) {
-        throw e;
       } catch (IOException e) {
-        throw unavailable(e);
+        throw rethrow(e);
       }
     }
 
-    private FeatureStoreException unavailable(IOException e) {
-      return new FeatureStoreException(
+    /**
+     * Rethrows a failure of the object store. An object shorter than its length is a malformed file
+     * (an EOF, as it is); any other failure, after the store's own retries, means the store is
+     * unavailable, which readers must not report as a malformed file.
+     */
+    private IOException rethrow(IOException e) throws IOException {
+      if (e instanceof EOFException) {
+        throw e;
+      }
+      throw new FeatureStoreException(
           ErrorKind.UNAVAILABLE, "store-unavailable", "could not read '" + name + "' from the object store: " + e, e);
     }
 
