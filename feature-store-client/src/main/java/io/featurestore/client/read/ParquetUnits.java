@@ -35,7 +35,8 @@ final class ParquetUnits implements ShardUnits {
   /**
    * The column chunks of the row groups being read at once (4 loads of ~70 MiB with the server's
    * writer): a reader finishing one hands its buffers to the next. With room for one row group only
-   * (64 MiB), most were allocated and faulted in afresh ({@code docs/benchmarks.md}).
+   * (64 MiB), most were allocated afresh; the gain was measured together with {@link
+   * RecyclingMemory#forBudget} ({@code docs/benchmarks.md}).
    */
   private final ReadBuffers readBuffers = new ReadBuffers(256L << 20);
   /** Footers of the shards listed so far: a few KiB each, as many as the manifest has shards. */
